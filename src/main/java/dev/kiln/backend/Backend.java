@@ -1,0 +1,93 @@
+package dev.kiln.backend;
+
+/**
+ * The seam between the math and the machine: every hot loop in kiln is one of these kernels.
+ * Layers, losses and optimizers call them through {@link Backends#current()} and never loop over
+ * big arrays themselves, so a faster CPU path or an OpenCL path can replace the lot at once.
+ *
+ * <p>Conventions: arrays are flat and row-major; sizes are passed in; a kernel whose doc says
+ * "adds into" accumulates ({@code +=}), as llm.c's backward passes do, and the caller zeroes. The
+ * scalar reference is {@link ReferenceBackend}; every other implementation is tested against it.
+ */
+public interface Backend {
+
+    /** A short name for logs, e.g. {@code "reference"}. */
+    String name();
+
+    // ---------------------------------------------------------------- GEMM
+
+    /**
+     * C = op(A)·op(B) (+ C if {@code accumulate}), with op(A) : [M, K], op(B) : [K, N], C : [M, N].
+     * A is stored [M, K] (or [K, M] if {@code transA}), B is stored [K, N] (or [N, K] if
+     * {@code transB}); each array is read from its offset.
+     */
+    void gemm(boolean transA, boolean transB, int m, int n, int k,
+              float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate);
+
+    // ---------------------------------------------------------------- convolution (NCHW)
+
+    /** y = conv(x, w) + bias (bias [outC], may be null). Overwrites y. */
+    void conv2dForward(ConvShape s, float[] x, float[] w, float[] bias, float[] y);
+
+    /** Adds into dx the gradient of the convolution with respect to its input: dx += convᵀ(dy, w). */
+    void conv2dBackwardData(ConvShape s, float[] dy, float[] w, float[] dx);
+
+    /** Adds into dw (and dbias, unless null) the gradients with respect to the weights and bias. */
+    void conv2dBackwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias);
+
+    // ---------------------------------------------------------------- elementwise
+
+    /** y[i] = f(x[i]) for i in [0, n); {@code alpha} is the leaky slope (ignored by the others). */
+    void activationForward(Activation f, float alpha, float[] x, float[] y, int n);
+
+    /** dx[i] += f'(x[i])·dy[i], using whichever of x (input) and y (output) is cheaper. */
+    void activationBackward(Activation f, float alpha, float[] x, float[] y, float[] dy, float[] dx, int n);
+
+    /** y[i] += alpha·x[i]. */
+    void axpy(float alpha, float[] x, float[] y, int n);
+
+    // ---------------------------------------------------------------- reductions
+
+    /** Σ x[off..off+n) in double. */
+    double sum(float[] x, int off, int n);
+
+    /** Σ x[i]² over [0, n) in double. */
+    double sumSquares(float[] x, int n);
+
+    // ---------------------------------------------------------------- class-axis ops, layout [B, C, S]
+
+    /**
+     * out[b, s] = log Σ_c exp(x[b, c, s]), computed as max + log Σ exp(x − max) so that it stays
+     * exact for |x| up to the float range. x is [rows, classes, inner]; out is [rows, inner].
+     */
+    void logSumExp(float[] x, int rows, int classes, int inner, float[] out);
+
+    /** y[b, c, s] = exp(x[b, c, s] − logsumexp_c x[b, :, s]); each (b, s) fibre sums to 1. */
+    void softmax(float[] x, int rows, int classes, int inner, float[] y);
+
+    /** y[b, c, s] = x[b, c, s] − logsumexp_c x[b, :, s]. */
+    void logSoftmax(float[] x, int rows, int classes, int inner, float[] y);
+
+    // ---------------------------------------------------------------- Gaussian KL against N(0, I)
+
+    /** kl[i] = ½(μᵢ² + exp(lvᵢ) − 1 − lvᵢ), the closed-form KL(N(μ, e^lv) ‖ N(0, 1)) per element. */
+    void gaussianKl(float[] mu, float[] logVar, float[] kl, int n);
+
+    /** dmu[i] += dkl[i]·μᵢ;  dlogVar[i] += dkl[i]·½(exp(lvᵢ) − 1). */
+    void gaussianKlBackward(float[] mu, float[] logVar, float[] dkl, float[] dmu, float[] dlogVar, int n);
+
+    // ---------------------------------------------------------------- optimizer
+
+    /**
+     * One Adam/AdamW update over n parameters, in place on p, m, v.
+     * <pre>
+     *   g' = g + wd·p                       (coupled L2, only if !decoupled)
+     *   m  = β1·m + (1−β1)·g'
+     *   v  = β2·v + (1−β2)·g'²
+     *   p -= lr·( (m/bc1) / (sqrt(v/bc2) + eps) + (decoupled ? wd·p : 0) )
+     * </pre>
+     * with bias corrections bc1 = 1 − β1^t, bc2 = 1 − β2^t computed by the caller.
+     */
+    void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
+                  float eps, float weightDecay, boolean decoupled, float bc1, float bc2);
+}

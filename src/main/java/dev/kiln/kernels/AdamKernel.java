@@ -1,0 +1,20 @@
+package dev.kiln.kernels;
+
+/** One fused Adam / AdamW update over a flat parameter array; see {@link dev.kiln.backend.Backend#adamStep}. */
+public final class AdamKernel {
+    private AdamKernel() {}
+
+    public static void step(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
+                            float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
+        for (int i = 0; i < n; i++) {
+            float grad = decoupled ? g[i] : g[i] + weightDecay * p[i];
+            m[i] = beta1 * m[i] + (1f - beta1) * grad;
+            v[i] = beta2 * v[i] + (1f - beta2) * grad * grad;
+            float mHat = m[i] / bc1;
+            float vHat = v[i] / bc2;
+            float update = mHat / ((float) Math.sqrt(vHat) + eps);
+            if (decoupled) update += weightDecay * p[i];
+            p[i] -= lr * update;
+        }
+    }
+}

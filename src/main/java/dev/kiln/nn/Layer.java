@@ -1,0 +1,25 @@
+package dev.kiln.nn;
+
+import dev.kiln.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * One differentiable step. {@link #forward} computes the output and keeps exactly what
+ * {@link #backward} needs; {@link #backward} takes ∂L/∂output, adds ∂L/∂θ into each parameter's
+ * gradient and returns a fresh ∂L/∂input. A backward call refers to the most recent forward call.
+ */
+public interface Layer {
+
+    Tensor forward(Tensor x);
+
+    Tensor backward(Tensor dy);
+
+    /** The trainable parameters, in a fixed order (empty for parameter-free layers). */
+    default List<Param> params() {
+        return List.of();
+    }
+
+    /** A short description for summaries and error messages, e.g. {@code "Linear(784→400)"}. */
+    String describe();
+}

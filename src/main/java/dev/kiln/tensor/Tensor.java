@@ -1,0 +1,122 @@
+package dev.kiln.tensor;
+
+import java.util.Arrays;
+
+/**
+ * A flat, row-major {@code float[]} with a shape. Nothing more: no strides, no views beyond
+ * {@link #reshape}, no autograd. Layers read and write {@link #data} directly with explicit index
+ * arithmetic, as in llm.c.
+ *
+ * <p>Shape conventions used across kiln: dense activations are {@code [B, F]}; images are NCHW,
+ * {@code [B, C, H, W]}; per-class logits are {@code [B, C, S]} (S = H·W spatial cells, 1 for MLPs).
+ */
+public final class Tensor {
+    /** The values, row-major. Length is the product of the shape. */
+    public final float[] data;
+    private final int[] shape;
+
+    private Tensor(float[] data, int[] shape) {
+        this.data = data;
+        this.shape = shape;
+    }
+
+    /** A new tensor of zeros with the given shape. */
+    public static Tensor zeros(int... shape) {
+        return new Tensor(new float[checkedSize(shape)], shape.clone());
+    }
+
+    /** Wraps {@code data} (not copied) with the given shape; the sizes must agree. */
+    public static Tensor of(float[] data, int... shape) {
+        int n = checkedSize(shape);
+        if (data.length != n) {
+            throw new ShapeMismatchException("Tensor.of: " + data.length + " values cannot have shape "
+                    + Arrays.toString(shape) + " (needs " + n + ")");
+        }
+        return new Tensor(data, shape.clone());
+    }
+
+    /** A tensor with the same shape as this one, all zeros. */
+    public Tensor zerosLike() {
+        return zeros(shape);
+    }
+
+    /** A deep copy. */
+    public Tensor copy() {
+        return new Tensor(data.clone(), shape.clone());
+    }
+
+    /** The same data seen with another shape of the same size (no copy). */
+    public Tensor reshape(int... newShape) {
+        int n = checkedSize(newShape);
+        if (n != data.length) {
+            throw new ShapeMismatchException("reshape: cannot view shape " + shapeString()
+                    + " as " + Arrays.toString(newShape));
+        }
+        return new Tensor(data, newShape.clone());
+    }
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int rank() {
+        return shape.length;
+    }
+
+    public int dim(int axis) {
+        return shape[axis];
+    }
+
+    public int size() {
+        return data.length;
+    }
+
+    public String shapeString() {
+        return Arrays.toString(shape);
+    }
+
+    /**
+     * Throws a {@link ShapeMismatchException} naming both shapes unless this tensor's shape equals
+     * {@code expected}, where an expected entry of -1 matches any size (typically the batch axis).
+     *
+     * @param where the layer or op that asks, used in the message
+     */
+    public Tensor requireShape(String where, int... expected) {
+        boolean ok = expected.length == shape.length;
+        for (int i = 0; ok && i < expected.length; i++) {
+            ok = expected[i] < 0 || expected[i] == shape[i];
+        }
+        if (!ok) {
+            throw new ShapeMismatchException(where + ": got shape " + shapeString() + ", expected "
+                    + Arrays.toString(expected).replace("-1", "*"));
+        }
+        return this;
+    }
+
+    /** Throws unless {@code a} and {@code b} have identical shapes; the message names both. */
+    public static void requireSameShape(String where, Tensor a, Tensor b) {
+        if (!Arrays.equals(a.shape, b.shape)) {
+            throw new ShapeMismatchException(where + ": shapes differ, " + a.shapeString() + " vs "
+                    + b.shapeString());
+        }
+    }
+
+    private static int checkedSize(int[] shape) {
+        long n = 1;
+        for (int d : shape) {
+            if (d < 0) {
+                throw new ShapeMismatchException("negative dimension in shape " + Arrays.toString(shape));
+            }
+            n *= d;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new ShapeMismatchException("shape " + Arrays.toString(shape) + " has too many elements");
+        }
+        return (int) n;
+    }
+
+    @Override
+    public String toString() {
+        return "Tensor" + shapeString();
+    }
+}

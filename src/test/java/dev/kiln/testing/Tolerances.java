@@ -1,0 +1,24 @@
+package dev.kiln.testing;
+
+/** Every numeric tolerance the tests use, in one place (as EJML's UtilEjml.TEST_F32). */
+public final class Tolerances {
+    private Tolerances() {}
+
+    /** Two float32 computations of the same quantity in a different order. */
+    public static final double F32 = 1e-5;
+
+    /** Relative tolerance of float32 results against a double-precision closed form. */
+    public static final double F32_REL = 1e-4;
+
+    /** Central-difference step, applied to float32 values. */
+    public static final double FD_STEP = 1e-2;
+
+    /** Relative tolerance between analytic and central-difference gradients. */
+    public static final double GRAD_REL = 2e-2;
+
+    /** Absolute tolerance between analytic and central-difference gradients. */
+    public static final double GRAD_ABS = 2e-3;
+
+    /** Worked examples quoted to three decimals in the seeds. */
+    public static final double WORKED_EXAMPLE = 5e-3;
+}
