@@ -46,6 +46,9 @@ public interface Backend {
     /** y[i] += alpha·x[i]. */
     void axpy(float alpha, float[] x, float[] y, int n);
 
+    /** x[i] *= alpha. */
+    void scale(float alpha, float[] x, int n);
+
     // ---------------------------------------------------------------- reductions
 
     /** Σ x[off..off+n) in double. */
@@ -90,4 +93,14 @@ public interface Backend {
      */
     void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
                   float eps, float weightDecay, boolean decoupled, float bc1, float bc2);
+
+    /**
+     * One SGD step with momentum (PyTorch's convention), in place on p and buf:
+     * <pre>
+     *   g'  = g + wd·p
+     *   buf = μ·buf + g'
+     *   p  -= lr·buf
+     * </pre>
+     */
+    void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay);
 }

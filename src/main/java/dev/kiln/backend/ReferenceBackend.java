@@ -7,6 +7,7 @@ import dev.kiln.kernels.GaussianKlKernel;
 import dev.kiln.kernels.Gemm;
 import dev.kiln.kernels.Pointwise;
 import dev.kiln.kernels.Reduce;
+import dev.kiln.kernels.SgdKernel;
 
 /**
  * The plain-Java scalar backend: each method forwards to one static kernel in
@@ -66,6 +67,8 @@ public final class ReferenceBackend implements Backend {
 
     @Override public void axpy(float alpha, float[] x, float[] y, int n) { Pointwise.axpy(alpha, x, y, n); }
 
+    @Override public void scale(float alpha, float[] x, int n) { Pointwise.scale(alpha, x, n); }
+
     @Override public double sum(float[] x, int off, int n) { return Reduce.sum(x, off, n); }
 
     @Override public double sumSquares(float[] x, int n) { return Reduce.sumSquares(x, n); }
@@ -99,5 +102,10 @@ public final class ReferenceBackend implements Backend {
     public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
                          float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
         AdamKernel.step(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+    }
+
+    @Override
+    public void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay) {
+        SgdKernel.step(p, g, buf, n, lr, momentum, weightDecay);
     }
 }

@@ -51,6 +51,11 @@ public final class Pointwise {
         for (int i = 0; i < n; i++) y[i] += alpha * x[i];
     }
 
+    /** x *= alpha. */
+    public static void scale(float alpha, float[] x, int n) {
+        for (int i = 0; i < n; i++) x[i] *= alpha;
+    }
+
     /** The numerically safe logistic function (see {@link #sigmoidForward}). */
     public static float sigmoid(float x) {
         if (x >= 0f) {

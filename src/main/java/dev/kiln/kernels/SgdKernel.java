@@ -1,0 +1,14 @@
+package dev.kiln.kernels;
+
+/** SGD with momentum over a flat parameter array; see {@link dev.kiln.backend.Backend#sgdStep}. */
+public final class SgdKernel {
+    private SgdKernel() {}
+
+    public static void step(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay) {
+        for (int i = 0; i < n; i++) {
+            float grad = g[i] + weightDecay * p[i];
+            buf[i] = momentum * buf[i] + grad;
+            p[i] -= lr * buf[i];
+        }
+    }
+}
