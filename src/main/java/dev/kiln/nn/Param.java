@@ -29,7 +29,7 @@ public final class Param {
     }
 
     /** The same parameter seen under a prefixed name (shares value and grad). */
-    Param prefixed(String prefix) {
+    public Param prefixed(String prefix) {
         return new Param(prefix + "." + name, value, grad);
     }
 
