@@ -121,7 +121,7 @@ class ActivationProperties {
     // ---------------------------------------------------------------- saturation and extreme inputs
 
     /**
-     * σ(100) rounds to exactly 1 in float. σ(−100) = e^−100/(1 + e^−100) ≈ 3.7e−44 is representable as
+     * σ(100) rounds to exactly 1 in float. σ(−100) = e^−100/(1 + e^−100) ≈ 3.8e−44 is representable as
      * a float subnormal, so it is a tiny positive number, not 0; the honest assertion is "0 up to
      * the smallest normal float". The gradients y(1 − y) vanish (exactly at +100) and are never NaN.
      * Central differences are meaningless here (the function is flat to float precision), so the
