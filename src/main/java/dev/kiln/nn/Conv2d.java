@@ -19,7 +19,8 @@ import java.util.List;
  *   forward:   y[b,o,i,j]  = bias[o] + Σ_{c,p,q} W[o,c,p,q] · x[b, c, i·stride − pad + p, j·stride − pad + q]
  *   backward:  dW[o,c,p,q] += Σ_{b,i,j} dy[b,o,i,j] · x[b, c, i·stride − pad + p, j·stride − pad + q]
  *              dbias[o]    += Σ_{b,i,j} dy[b,o,i,j]
- *              dx[b,c,r,s]  = Σ_{o,i,j,p,q : i·stride − pad + p = r, j·stride − pad + q = s} dy[b,o,i,j] · W[o,c,p,q]
+ *              dx[b,c,r,s]  = Σ_{o,i,j,p,q : i·stride − pad + p = r, j·stride − pad + q = s}
+ *                                 dy[b,o,i,j] · W[o,c,p,q]
  * </pre>
  * (x at a position outside [0, H) × [0, W) reads as zero.)
  *

@@ -41,7 +41,7 @@ class GemmProperties {
         Statistics.label("accumulate").collect(accumulate);
         Statistics.label("zero size").collect(m == 0 || n == 0 || k == 0);
         Rng rng = new Rng(seed);
-        int guard = 2;                                           // values after each matrix that must not be read or written
+        int guard = 2;                                           // values after each matrix: never read or written
         float[] a = gaussian(aOff + m * k + guard, rng);         // A stored [M, K], or [K, M] if transA
         float[] b = gaussian(bOff + k * n + guard, rng);         // B stored [K, N], or [N, K] if transB
         float[] c = gaussian(cOff + m * n + guard, rng);         // C [M, N]
@@ -54,7 +54,7 @@ class GemmProperties {
         DMatrixRMaj expected = accumulate ? matrix(c, cOff, m, n) : new DMatrixRMaj(m, n);
         multiply(transA, transB, accumulate, aStored, bStored, expected);
         DMatrixRMaj scale = accumulate ? abs(matrix(c, cOff, m, n)) : new DMatrixRMaj(m, n);
-        multiply(transA, transB, true, abs(aStored), abs(bStored), scale);   // Σ|a||b| (+ |c|): the size of the rounding
+        multiply(transA, transB, true, abs(aStored), abs(bStored), scale);   // Σ|a||b| (+ |c|): size of the rounding
 
         Gemm.gemm(transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
 

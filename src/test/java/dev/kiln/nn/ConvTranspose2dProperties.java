@@ -178,6 +178,18 @@ class ConvTranspose2dProperties {
         assertArrayEquals(new float[] {25}, layer.bias().grad);
     }
 
+    /** fanIn = inC·k²/stride²: 4·16/4 = 16 taps reach each output value, so the Kaiming bound is √(6/16). */
+    @Test
+    void initialWeightsUseTheStrideAwareFanIn() {
+        ConvTranspose2d layer = new ConvTranspose2d(4, 8, 4, 2, 1, 0, new Rng(7));
+        double bound = Math.sqrt(6.0 / 16);
+        double maxAbs = 0;
+        for (float w : layer.weight().value.data) maxAbs = Math.max(maxAbs, Math.abs(w));
+        assertTrue(maxAbs <= bound && maxAbs > 0.8 * bound, "max |w| = " + maxAbs + ", bound " + bound);
+        double biasBound = 1 / Math.sqrt(16);
+        for (float b : layer.bias().value.data) assertTrue(Math.abs(b) <= biasBound, "bias " + b);
+    }
+
     // ---------------------------------------------------------------- validation
 
     @Test
