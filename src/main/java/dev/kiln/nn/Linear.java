@@ -52,6 +52,7 @@ public final class Linear implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        if (x == null) throw new IllegalStateException(describe() + ": backward() before forward()");
         int batch = x.dim(0);
         dy.requireShape(describe() + " backward", batch, out);
         Backend be = Backends.current();
