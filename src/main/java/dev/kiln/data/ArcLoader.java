@@ -15,6 +15,7 @@ import dev.kiln.cli.BadInputException;
 import java.io.IOException;
 import java.io.Reader;
 import java.math.BigDecimal;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +75,8 @@ public final class ArcLoader {
             Path file = dir.resolve(name);
             try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 entries.addAll(parseTask(name, file.toString(), reader));
+            } catch (CharacterCodingException e) {
+                throw new BadInputException(file + ": cannot read: not UTF-8 text", e);
             } catch (IOException e) {
                 throw new BadInputException(file + ": cannot read: " + e, e);
             }
@@ -157,7 +160,9 @@ public final class ArcLoader {
             }
             return root;
         } catch (JsonIOException e) {
-            throw new BadInputException(where + ": cannot read: " + shortMessage(e), e);
+            boolean text = !(rootCause(e) instanceof CharacterCodingException);
+            throw new BadInputException(where + ": cannot read: "
+                    + (text ? shortMessage(e) : "not UTF-8 text"), e);
         } catch (JsonParseException | IOException e) {
             throw new BadInputException(where + ": not valid JSON: " + shortMessage(e), e);
         }
@@ -246,12 +251,21 @@ public final class ArcLoader {
         return "the number " + p.getAsString();
     }
 
-    /** gson's message without its trailing troubleshooting link. */
+    /**
+     * gson's message for the innermost cause, without the exception class, the troubleshooting link
+     * or the advice to parse leniently, e.g. {@code "malformed JSON at line 1 column 3 path $."}.
+     */
     private static String shortMessage(Exception e) {
-        String m = e.getMessage();
-        if (m == null && e.getCause() != null) m = e.getCause().getMessage();
-        if (m == null) return e.toString();
+        Throwable t = rootCause(e);
+        String m = t.getMessage() != null ? t.getMessage() : t.toString();
         int see = m.indexOf("\nSee ");
-        return see >= 0 ? m.substring(0, see) : m;
+        if (see >= 0) m = m.substring(0, see);
+        return m.replaceFirst("Use JsonReader\\.setStrictness\\([^)]*\\) to accept malformed JSON", "malformed JSON");
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t;
     }
 }

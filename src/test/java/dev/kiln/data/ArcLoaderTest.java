@@ -177,9 +177,16 @@ class ArcLoaderTest {
     }
 
     @Test
+    void aFileThatIsNotUtf8TextIsUnreadable() throws IOException {
+        Files.write(dir.resolve("binary.json"), new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'});
+        BadInputException e = assertThrows(BadInputException.class, () -> ArcLoader.load(dir));
+        assertMentions(e, "binary.json", "cannot read", "not UTF-8");
+    }
+
+    @Test
     void lenientJsonIsRejected() throws IOException {
         BadInputException e = loadBad("lenient.json", "{train: [], test: []}");
-        assertMentions(e, "lenient.json", "not valid JSON");
+        assertMentions(e, "lenient.json", "not valid JSON", "line 1 column 3");
     }
 
     @Test
