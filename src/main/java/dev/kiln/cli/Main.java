@@ -17,6 +17,7 @@ import java.io.PrintWriter;
         description = "β-VAE training without posterior collapse, in plain Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DataCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -38,10 +39,10 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
             PrintWriter err = cmd.getErr();
             if (ex instanceof BadInputException) {
-                err.println("kiln " + cmd.getCommandName() + ": " + ex.getMessage());
+                err.println(cmd.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
                 return 2;
             }
-            err.println("kiln " + cmd.getCommandName() + ": error: " + ex);
+            err.println(cmd.getCommandSpec().qualifiedName() + ": error: " + ex);
             for (StackTraceElement e : ex.getStackTrace()) err.println("    at " + e);
             return 1;
         });

@@ -21,4 +21,10 @@ public final class Tolerances {
 
     /** Worked examples quoted to three decimals in the seeds. */
     public static final double WORKED_EXAMPLE = 5e-3;
+
+    /**
+     * How far the synthetic generator's padded black share may sit from the real ARC-AGI-1 training
+     * set's (0.9407) over 2000 grids; measured seeds land within ±0.004.
+     */
+    public static final double BLACK_SHARE_BAND = 1e-2;
 }
