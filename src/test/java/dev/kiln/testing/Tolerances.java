@@ -21,4 +21,10 @@ public final class Tolerances {
 
     /** Worked examples quoted to three decimals in the seeds. */
     public static final double WORKED_EXAMPLE = 5e-3;
+
+    /**
+     * Standard errors a seeded Monte-Carlo estimate may stray from its expectation (a frequency
+     * against a probability p over n draws: |f − p| ≤ this·sqrt(p(1 − p)/n)).
+     */
+    public static final double MONTE_CARLO_SIGMAS = 5.0;
 }
