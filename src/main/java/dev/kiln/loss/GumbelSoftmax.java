@@ -39,6 +39,7 @@ public final class GumbelSoftmax implements Layer {
     private float temperature;           // τ > 0
     private ClassShape shape;            // B, C, S of the last forward
     private Tensor soft;                  // [B, C, S…], y = softmax(h) of the last forward
+    private float usedTemperature;        // τ of the last forward (a schedule may change τ before backward)
 
     /**
      * @param temperature     τ, finite and &gt; 0
@@ -77,6 +78,7 @@ public final class GumbelSoftmax implements Layer {
 
     /** A sample restricted to the allowed classes ({@code allowed} is [C], or null for all). */
     public Tensor forward(Tensor logits, boolean[] allowed) {
+        requireMask(ClassShape.of(describe(), logits), allowed);   // refuse before consuming randomness
         Tensor noise = logits.zerosLike();
         for (int i = 0; i < noise.size(); i++) noise.data[i] = (float) rng.nextGumbel();
         return forward(logits, allowed, noise);
@@ -96,8 +98,8 @@ public final class GumbelSoftmax implements Layer {
             for (int c = 0; c < classes; c++) {
                 int row = (b * classes + c) * inner;
                 boolean open = allowed == null || allowed[c];
-                for (int sIdx = 0; sIdx < inner; sIdx++) {
-                    int i = row + sIdx;
+                for (int cell = 0; cell < inner; cell++) {
+                    int i = row + cell;
                     h.data[i] = open ? (float) ((logits.data[i] + (double) gumbelNoise.data[i]) * invTau)
                                      : Float.NEGATIVE_INFINITY;
                 }
@@ -109,13 +111,14 @@ public final class GumbelSoftmax implements Layer {
         be.softmax(h.data, rows, classes, inner, y.data);
         this.shape = s;
         this.soft = y;
+        this.usedTemperature = temperature;
         if (!straightThrough) return y.copy();
 
         // 3. straight-through: the one-hot of argmax_c h per cell (first index on ties)
         Tensor hard = logits.zerosLike();
         for (int b = 0; b < rows; b++) {
-            for (int sIdx = 0; sIdx < inner; sIdx++) {
-                int base = b * classes * inner + sIdx;
+            for (int cell = 0; cell < inner; cell++) {
+                int base = b * classes * inner + cell;
                 int best = -1;
                 for (int c = 0; c < classes; c++) {
                     if (allowed != null && !allowed[c]) continue;
@@ -134,7 +137,7 @@ public final class GumbelSoftmax implements Layer {
         Tensor.requireSameShape(describe() + " backward", dy, soft);
         Backend be = Backends.current();
         Tensor dh = soft.zerosLike();
-        be.axpy(1f / temperature, dy.data, dh.data, dh.size());     // dy/τ: softmax backward is linear in dy
+        be.axpy(1f / usedTemperature, dy.data, dh.data, dh.size());     // dy/τ: softmax backward is linear in dy
         Tensor dx = soft.zerosLike();
         be.softmaxBackward(soft.data, dh.data, shape.rows(), shape.classes(), shape.inner(), dx.data);
         return dx;
