@@ -187,6 +187,19 @@ class GumbelSoftmaxProperties {
     }
 
     @Test
+    void backwardUsesTheTemperatureOfItsForwardPassWhenAScheduleChangesIt() {
+        Tensor x = Tensor.of(new float[] {0.3f, -0.2f, 1f}, 1, 3);
+        Tensor noise = Tensor.of(new float[] {0.1f, 0.5f, -0.4f}, 1, 3);
+        Tensor dy = Tensor.of(new float[] {1f, -2f, 0.5f}, 1, 3);
+        GumbelSoftmax reference = new GumbelSoftmax(0.5f, false, new Rng(1));
+        reference.forward(x, null, noise);
+        GumbelSoftmax annealed = new GumbelSoftmax(0.5f, false, new Rng(1));
+        annealed.forward(x, null, noise);
+        annealed.setTemperature(2f);
+        assertArrayEquals(reference.backward(dy).data, annealed.backward(dy).data);
+    }
+
+    @Test
     void invalidTemperaturesAndMasksAreRefused() {
         for (float tau : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
