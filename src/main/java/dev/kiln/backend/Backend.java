@@ -71,6 +71,46 @@ public interface Backend {
     /** y[b, c, s] = x[b, c, s] − logsumexp_c x[b, :, s]. */
     void logSoftmax(float[] x, int rows, int classes, int inner, float[] y);
 
+    /**
+     * Backward of {@link #softmax}, adding into dx: dx[b, c, s] += y·(dy − Σ_k y[b, k, s]·dy[b, k, s]),
+     * with y the softmax output.
+     */
+    void softmaxBackward(float[] y, float[] dy, int rows, int classes, int inner, float[] dx);
+
+    /**
+     * Backward of {@link #logSoftmax}, adding into dx: dx[b, c, s] += dy − exp(logY)·Σ_k dy[b, k, s],
+     * with logY the log-softmax output.
+     */
+    void logSoftmaxBackward(float[] logY, float[] dy, int rows, int classes, int inner, float[] dx);
+
+    // ---------------------------------------------------------------- losses, layout [B, C, S]
+
+    /**
+     * Σ over cells (b, s) of −w[t]·logp[b, t, s], t = targets[b·inner + s], in double. logp is the
+     * log-softmax [rows, classes, inner]; weights [classes] or null for all ones.
+     */
+    double crossEntropy(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner);
+
+    /** dx[b, c, s] += scale·w[t]·(exp(logp[b, c, s]) − [c = t]). */
+    void crossEntropyBackward(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner,
+                              float scale, float[] dx);
+
+    /** Σ over cells of −α[t]·(1 − p_t)^γ·logp_t, in double; alpha [classes] or null for all ones. */
+    double focal(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner);
+
+    /**
+     * dx[b, c, s] += scale·α[t]·G·(p_c − [c = t]) with G = (1 − p_t)^γ − γ·p_t·(1 − p_t)^(γ−1)·log p_t
+     * (see {@link dev.kiln.kernels.FocalKernel} for the derivation).
+     */
+    void focalBackward(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner,
+                       float scale, float[] dx);
+
+    /** Σ_i max(x_i, 0) − x_i·t_i + log(1 + e^(−|x_i|)), the Bernoulli NLL on logits, in double. */
+    double bceWithLogits(float[] x, float[] t, int n);
+
+    /** dx[i] += scale·(σ(x_i) − t_i). */
+    void bceWithLogitsBackward(float[] x, float[] t, int n, float scale, float[] dx);
+
     // ---------------------------------------------------------------- Gaussian KL against N(0, I)
 
     /** kl[i] = ½(μᵢ² + exp(lvᵢ) − 1 − lvᵢ), the closed-form KL(N(μ, e^lv) ‖ N(0, 1)) per element. */

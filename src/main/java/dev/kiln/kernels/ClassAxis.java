@@ -50,6 +50,53 @@ public final class ClassAxis {
         }
     }
 
+    /**
+     * Backward of softmax along the class axis, adding into dx. With y = softmax(x) saved by the
+     * forward pass, ∂y_k/∂x_c = y_k([k = c] − y_c), so
+     * <pre>
+     *   dx[b, c, s] += Σ_k dy[b, k, s]·y[b, k, s]·([k = c] − y[b, c, s])
+     *                = y[b, c, s]·(dy[b, c, s] − Σ_k y[b, k, s]·dy[b, k, s])
+     * </pre>
+     * A class with y = 0 (masked out) receives exactly 0.
+     */
+    public static void softmaxBackward(float[] y, float[] dy, int rows, int classes, int inner, float[] dx) {
+        for (int b = 0; b < rows; b++) {
+            for (int s = 0; s < inner; s++) {
+                int base = b * classes * inner + s;
+                double dot = 0;                                   // Σ_k y·dy over the fibre
+                for (int c = 0; c < classes; c++) {
+                    int i = base + c * inner;
+                    dot += (double) y[i] * dy[i];
+                }
+                for (int c = 0; c < classes; c++) {
+                    int i = base + c * inner;
+                    dx[i] += (float) (y[i] * (dy[i] - dot));
+                }
+            }
+        }
+    }
+
+    /**
+     * Backward of log-softmax along the class axis, adding into dx. With ℓ = log softmax(x) saved
+     * by the forward pass, ∂ℓ_k/∂x_c = [k = c] − softmax(x)_c and softmax(x)_c = exp(ℓ_c), so
+     * <pre>
+     *   dx[b, c, s] += dy[b, c, s] − exp(ℓ[b, c, s])·Σ_k dy[b, k, s]
+     * </pre>
+     */
+    public static void logSoftmaxBackward(float[] logY, float[] dy, int rows, int classes, int inner, float[] dx) {
+        for (int b = 0; b < rows; b++) {
+            for (int s = 0; s < inner; s++) {
+                int base = b * classes * inner + s;
+                double total = 0;                                 // Σ_k dy over the fibre
+                for (int c = 0; c < classes; c++) total += dy[base + c * inner];
+                for (int c = 0; c < classes; c++) {
+                    int i = base + c * inner;
+                    dx[i] += (float) (dy[i] - Math.exp(logY[i]) * total);
+                }
+            }
+        }
+    }
+
     /** log Σ_c exp(x[base + c·stride]) by the max trick, in double. */
     public static double fibreLogSumExp(float[] x, int base, int classes, int stride) {
         double m = Double.NEGATIVE_INFINITY;

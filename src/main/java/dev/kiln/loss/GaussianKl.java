@@ -1,5 +1,6 @@
 package dev.kiln.loss;
 
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.tensor.Tensor;
 
@@ -13,11 +14,19 @@ import dev.kiln.tensor.Tensor;
  * </pre>
  * How the [B, D] matrix becomes a scalar (sum over dims, mean over batch, free bits…) is the
  * caller's choice; the caller hands back ∂L/∂kl[b, j] to {@link #backward}.
- * Worked example (seed 002): μ = [−1.2, 0.8], σ = [0.3, 0.4] gives [1.469, 0.816], 2.29 nats in all.
+ * Worked example (seed 002): μ = [−1.2, 0.8], σ = [0.3, 0.4] gives [1.469, 0.816], 2.29 nats in all
+ * (more precisely 1.46897 + 0.81629 = 2.28526; fixtures/kl_worked_examples.json).
+ *
+ * <p>Unit: nats per latent dimension per sample. A NaN or infinite entry (a NaN input, or
+ * logVar &gt; 88 overflowing exp in float) throws a {@link dev.kiln.tensor.NonFiniteException}
+ * starting with {@code gaussian_kl}.
  */
 public final class GaussianKl {
-    private Tensor mu;
-    private Tensor logVar;
+    /** The name in logs and in {@link dev.kiln.tensor.NonFiniteException} messages. */
+    public static final String NAME = "gaussian_kl";
+
+    private Tensor mu;       // [B, D]
+    private Tensor logVar;   // [B, D]
 
     /** The per-element KL, [B, D]. */
     public Tensor forward(Tensor mu, Tensor logVar) {
@@ -25,7 +34,10 @@ public final class GaussianKl {
         this.mu = mu;
         this.logVar = logVar;
         Tensor kl = mu.zerosLike();
-        Backends.current().gaussianKl(mu.data, logVar.data, kl.data, kl.size());
+        Backend be = Backends.current();
+        be.gaussianKl(mu.data, logVar.data, kl.data, kl.size());
+        // every term is ≥ 0, so the sum is finite exactly when every term is
+        Finite.require(NAME, be.sum(kl.data, 0, kl.size()), "mu", mu.data, "logVar", logVar.data);
         return kl;
     }
 

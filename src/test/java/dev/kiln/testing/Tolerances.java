@@ -27,4 +27,10 @@ public final class Tolerances {
      * set's (0.9407) over 2000 grids; measured seeds land within ±0.004.
      */
     public static final double BLACK_SHARE_BAND = 1e-2;
+
+    /**
+     * Standard errors a seeded Monte-Carlo estimate may stray from its expectation (a frequency
+     * against a probability p over n draws: |f − p| ≤ this·sqrt(p(1 − p)/n)).
+     */
+    public static final double MONTE_CARLO_SIGMAS = 5.0;
 }
