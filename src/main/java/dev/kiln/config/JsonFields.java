@@ -1,5 +1,6 @@
 package dev.kiln.config;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -22,6 +23,7 @@ public final class JsonFields {
     private final String source;     // file name, for messages
     private final String path;       // dotted path of this object, "" at the top
     private final JsonObject object;
+    private static final Gson PLAIN = new Gson();
     private final Set<String> known = new TreeSet<>();
 
     public JsonFields(String source, String path, JsonObject object) {
@@ -143,19 +145,15 @@ public final class JsonFields {
     }
 
     /**
-     * Every remaining entry as a number (for parameter maps such as a schedule's), marking them
-     * all known; non-numbers are rejected.
+     * Every entry not read yet, as plain Java values (Double, String, Boolean, List), marking them
+     * all known: for parameter maps that another component validates, such as a schedule's.
      */
-    public Map<String, Double> remainingNumbers() {
-        Map<String, Double> out = new LinkedHashMap<>();
+    public Map<String, Object> remainingValues() {
+        Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : object.entrySet()) {
             if (known.contains(e.getKey())) continue;
             known.add(e.getKey());
-            JsonElement v = e.getValue();
-            if (!(v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber())) {
-                throw new BadInputException(where(e.getKey()) + ": expected a number, got " + v);
-            }
-            out.put(e.getKey(), v.getAsDouble());
+            out.put(e.getKey(), PLAIN.fromJson(e.getValue(), Object.class));
         }
         return out;
     }

@@ -1,0 +1,50 @@
+package dev.kiln.cli;
+
+import dev.kiln.train.ArcData;
+import dev.kiln.train.TrainConfig;
+import dev.kiln.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code kiln train --config FILE [--data DIR] --out RUN_DIR [--resume]}. */
+@Command(name = "train",
+        description = {"Train the convolutional β-VAE on ARC grids.",
+                "Writes RUN_DIR/config.json, metrics.jsonl (one line per epoch), checkpoint.bin and summary.json."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE",
+            description = "JSON config (see configs/ and docs/training.md).")
+    Path config;
+
+    @Option(names = "--data", paramLabel = "DIR",
+            description = "Directory of ARC-AGI task files (e.g. ARC-AGI/data/training). "
+                    + "Default: the synthetic ARC-like generator.")
+    Path data;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory.")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint.")
+    boolean resume;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        TrainConfig cfg = TrainConfig.load(config);
+        ArcData grids = ArcData.load(data, cfg.syntheticGrids());
+        PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        Trainer.Result result = new Trainer(cfg, grids.grids(), grids.description(), out, console,
+                System.console() != null).run(resume);
+        return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.kiln.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A line chart of named series on shared axes, written as a PNG (XChart) through a temp file and a rename. */
+public final class LinePlot {
+    private final String title;
+    private final String xLabel;
+    private final String yLabel;
+    private final Map<String, double[][]> series = new LinkedHashMap<>();   // name → {x[], y[]}
+    private Double yMin;
+    private Double yMax;
+
+    public LinePlot(String title, String xLabel, String yLabel) {
+        this.title = title;
+        this.xLabel = xLabel;
+        this.yLabel = yLabel;
+    }
+
+    /** Adds a series; x and y have the same length. */
+    public LinePlot add(String name, double[] x, double[] y) {
+        if (x.length != y.length) throw new IllegalArgumentException(name + ": " + x.length + " x values, " + y.length + " y");
+        series.put(name, new double[][] {x.clone(), y.clone()});
+        return this;
+    }
+
+    /** Fixes the y range (otherwise it fits the data). */
+    public LinePlot yRange(double min, double max) {
+        this.yMin = min;
+        this.yMax = max;
+        return this;
+    }
+
+    /** Writes the PNG atomically; the directory must exist. */
+    public void write(Path file) {
+        XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel)
+                .yAxisTitle(yLabel).build();
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        if (yMin != null) {
+            chart.getStyler().setYAxisMin(yMin);
+            chart.getStyler().setYAxisMax(yMax);
+        }
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[][] xy = e.getValue();
+            if (xy[0].length == 0) continue;
+            XYSeries s = chart.addSeries(e.getKey(), xy[0], xy[1]);
+            s.setMarker(xy[0].length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        }
+        try {
+            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+            Path dir = file.toAbsolutePath().getParent();
+            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+            try {
+                Files.write(tmp, png);
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write plot " + file, e);
+        }
+    }
+}

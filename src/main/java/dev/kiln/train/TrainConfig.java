@@ -1,0 +1,258 @@
+package dev.kiln.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.kiln.anneal.Annealing;
+import dev.kiln.anneal.Annealings;
+import dev.kiln.backend.Backends;
+import dev.kiln.cli.BadInputException;
+import dev.kiln.config.JsonFields;
+import dev.kiln.freebits.FreeBits;
+import dev.kiln.freebits.FreeBitsMode;
+import dev.kiln.monitor.CollapseDetector;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Everything one ARC training run needs, read from JSON and validated in one place. Every key is
+ * optional (defaults below); an unknown key, a wrong type or an out-of-range value is rejected
+ * with the key's name and what is allowed.
+ *
+ * <p>Loss units: the reconstruction term is the per-cell mean over the 900 cells of each padded
+ * grid, and the KL term is the mean over latent dimensions and batch (nats per dimension, as free
+ * bits report it), so the objective is {@code recon + β·kl_after}. Relative to the per-grid ELBO
+ * (recon summed over cells, KL summed over dims) this β is scaled by 900/D.
+ *
+ * @param name            run name, used in tables and plots
+ * @param seed            seeds initialization, shuffling and ε; the same seed gives a bit-identical run
+ * @param epochs          epochs to train, ≥ 1
+ * @param batchSize       grids per step
+ * @param latentDim       D, latent dimensions
+ * @param channels1       channels of the first convolution (c1)
+ * @param channels2       channels of the second convolution (c2)
+ * @param hidden          width of the dense layer around the latent
+ * @param optimizer       "adam", "adamw" or "sgd"
+ * @param lr              learning rate
+ * @param weightDecay     weight decay (coupled L2 for adam and sgd, decoupled for adamw)
+ * @param momentum        SGD momentum (ignored by Adam)
+ * @param gradClip        global-norm clipping threshold; 0 turns clipping off
+ * @param loss            "ce", "weighted_ce" or "focal"
+ * @param classWeightPower inverse-frequency power p: w_c ∝ freq_c^−p (weighted_ce; focal's α)
+ * @param focalGamma      focal loss γ ≥ 0
+ * @param scheduleType    β schedule or controller type (see {@link Annealings})
+ * @param scheduleParams  its parameters
+ * @param freeBitsMode    "none", "per_dim" or "mean_over_dims"
+ * @param freeBitsLambda  λ, nats per latent dimension
+ * @param evalEvery       evaluate on the validation split every this many epochs (and at the end)
+ * @param valFraction     share of ARC tasks held out for validation
+ * @param splitSeed       seed of the train/validation split
+ * @param syntheticGrids  grids drawn by the synthetic generator when no data directory is given
+ * @param collapse        thresholds of the collapse detector
+ * @param miSamples       samples per point of the mutual-information estimate
+ * @param backend         "reference" or "fast"
+ */
+public record TrainConfig(
+        String name, long seed, int epochs, int batchSize,
+        int latentDim, int channels1, int channels2, int hidden,
+        String optimizer, double lr, double weightDecay, double momentum, double gradClip,
+        String loss, double classWeightPower, double focalGamma,
+        String scheduleType, Map<String, Object> scheduleParams,
+        String freeBitsMode, double freeBitsLambda,
+        int evalEvery, double valFraction, long splitSeed, int syntheticGrids,
+        CollapseDetector.Config collapse, int miSamples, String backend) {
+
+    public static final String[] OPTIMIZERS = {"adam", "adamw", "sgd"};
+    public static final String[] LOSSES = {"ce", "weighted_ce", "focal"};
+    public static final String[] FREE_BITS_MODES = {"none", "per_dim", "mean_over_dims"};
+    public static final String[] BACKENDS = {"reference", "fast"};
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
+            .create();
+
+    public TrainConfig {
+        scheduleParams = new LinkedHashMap<>(scheduleParams);
+    }
+
+    /** The β schedule or controller this config names (a fresh instance; controllers hold state). */
+    public Annealing annealing() {
+        return Annealings.create(scheduleType, scheduleParams);
+    }
+
+    /** Free bits, or null when the mode is "none". */
+    public FreeBits freeBits() {
+        return switch (freeBitsMode) {
+            case "none" -> null;
+            case "per_dim" -> new FreeBits(FreeBitsMode.PER_DIM, freeBitsLambda);
+            default -> new FreeBits(FreeBitsMode.MEAN_OVER_DIMS, freeBitsLambda);
+        };
+    }
+
+    /** Reads and validates a config file. */
+    public static TrainConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
+        }
+        return parse(file.getFileName().toString(), text);
+    }
+
+    /** Parses and validates config text; {@code source} names it in messages. */
+    public static TrainConfig parse(String source, String text) {
+        JsonElement root;
+        try {
+            root = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
+        }
+        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
+        return from(new JsonFields(source, "", root.getAsJsonObject()));
+    }
+
+    private static TrainConfig from(JsonFields f) {
+        String name = f.string("name", "run");
+        long seed = f.longInteger("seed", 1);
+        int epochs = f.integer("epochs", 20, 1, 100_000);
+        int batchSize = f.integer("batch_size", 32, 1, 4096);
+        int latentDim = f.integer("latent_dim", 32, 1, 4096);
+        int c1 = f.integer("channels1", 32, 1, 1024);
+        int c2 = f.integer("channels2", 64, 1, 1024);
+        int hidden = f.integer("hidden", 256, 1, 65536);
+        String optimizer = f.choice("optimizer", "adam", OPTIMIZERS);
+        double lr = f.number("lr", 1e-3, 1e-8, 10);
+        double weightDecay = f.number("weight_decay", 0, 0, 1);
+        double momentum = f.number("momentum", 0.9, 0, 0.999);
+        double gradClip = f.number("grad_clip", 5, 0, 1e6);
+        String loss = f.choice("loss", "weighted_ce", LOSSES);
+        double power = f.number("class_weight_power", 0.5, 0, 2);
+        double gamma = f.number("focal_gamma", 2, 0, 10);
+
+        JsonFields s = f.object("schedule");
+        String scheduleType = "constant";
+        Map<String, Object> scheduleParams = new LinkedHashMap<>(Map.of("beta", 0.0));
+        if (s != null) {
+            scheduleType = s.string("type", null);
+            if (scheduleType == null) {
+                throw new BadInputException(f.source() + ": key 'schedule.type' is required; allowed: "
+                        + Annealings.allowedTypes());
+            }
+            scheduleParams = s.remainingValues();
+        }
+        try {
+            Annealings.create(scheduleType, scheduleParams);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(f.source() + ": key 'schedule': " + e.getMessage(), e);
+        }
+
+        JsonFields fb = f.object("free_bits");
+        String fbMode = "none";
+        double fbLambda = 0;
+        if (fb != null) {
+            fbMode = fb.choice("mode", "per_dim", FREE_BITS_MODES);
+            fbLambda = fb.number("lambda", 0, 0, 100);
+            fb.rejectUnknown();
+        }
+
+        int evalEvery = f.integer("eval_every", 1, 1, 100_000);
+        double valFraction = f.number("val_fraction", 0.1, 0.01, 0.5);
+        long splitSeed = f.longInteger("split_seed", 0);
+        int synthetic = f.integer("synthetic_grids", 2000, 10, 1_000_000);
+
+        CollapseDetector.Config d = CollapseDetector.Config.defaults();
+        JsonFields c = f.object("collapse");
+        if (c != null) {
+            try {
+                d = new CollapseDetector.Config(
+                        c.number("min_kl_per_dim", d.minKlPerDim(), 0, 100),
+                        c.number("min_non_black_acc", d.minNonMajorityAccuracy(), 0, 1),
+                        c.number("max_majority_share", d.maxMajorityShare(), 0, 1),
+                        c.integer("patience", d.patience(), 1, 1000));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException(f.source() + ": key 'collapse': " + e.getMessage(), e);
+            }
+            c.rejectUnknown();
+        }
+        int miSamples = f.integer("mi_samples", 4, 1, 1000);
+        String backend = f.choice("backend", "fast", BACKENDS);
+        f.rejectUnknown();
+        return new TrainConfig(name, seed, epochs, batchSize, latentDim, c1, c2, hidden, optimizer, lr, weightDecay,
+                momentum, gradClip, loss, power, gamma, scheduleType, scheduleParams, fbMode, fbLambda, evalEvery,
+                valFraction, splitSeed, synthetic, d, miSamples, backend);
+    }
+
+    /** The resolved config, every default filled in, in the same key names the parser reads. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("name", name);
+        o.addProperty("seed", seed);
+        o.addProperty("epochs", epochs);
+        o.addProperty("batch_size", batchSize);
+        o.addProperty("latent_dim", latentDim);
+        o.addProperty("channels1", channels1);
+        o.addProperty("channels2", channels2);
+        o.addProperty("hidden", hidden);
+        o.addProperty("optimizer", optimizer);
+        o.addProperty("lr", lr);
+        o.addProperty("weight_decay", weightDecay);
+        o.addProperty("momentum", momentum);
+        o.addProperty("grad_clip", gradClip);
+        o.addProperty("loss", loss);
+        o.addProperty("class_weight_power", classWeightPower);
+        o.addProperty("focal_gamma", focalGamma);
+        JsonObject s = GSON.toJsonTree(scheduleParams).getAsJsonObject();
+        JsonObject schedule = new JsonObject();
+        schedule.addProperty("type", scheduleType);
+        s.entrySet().forEach(e -> schedule.add(e.getKey(), e.getValue()));
+        o.add("schedule", schedule);
+        JsonObject fb = new JsonObject();
+        fb.addProperty("mode", freeBitsMode);
+        fb.addProperty("lambda", freeBitsLambda);
+        o.add("free_bits", fb);
+        o.addProperty("eval_every", evalEvery);
+        o.addProperty("val_fraction", valFraction);
+        o.addProperty("split_seed", splitSeed);
+        o.addProperty("synthetic_grids", syntheticGrids);
+        JsonObject c = new JsonObject();
+        c.addProperty("min_kl_per_dim", collapse.minKlPerDim());
+        c.addProperty("min_non_black_acc", collapse.minNonMajorityAccuracy());
+        c.addProperty("max_majority_share", collapse.maxMajorityShare());
+        c.addProperty("patience", collapse.patience());
+        o.add("collapse", c);
+        o.addProperty("mi_samples", miSamples);
+        o.addProperty("backend", backend);
+        return o;
+    }
+
+    public String toPrettyJson() {
+        return GSON.toJson(toJson());
+    }
+
+    /** A copy with another epoch count (the experiment's --epochs override), validated as a file would be. */
+    public TrainConfig withEpochs(int newEpochs) {
+        JsonObject o = toJson();
+        o.addProperty("epochs", newEpochs);
+        return parse(name + " (--epochs " + newEpochs + ")", o.toString());
+    }
+
+    /** A copy with another backend. */
+    public TrainConfig withBackend(String newBackend) {
+        JsonObject o = toJson();
+        o.addProperty("backend", newBackend);
+        return parse(name + " (--backend " + newBackend + ")", o.toString());
+    }
+
+    static {
+        // fail fast if a backend named here is unknown to Backends
+        for (String b : BACKENDS) Backends.pick(b);
+    }
+}
