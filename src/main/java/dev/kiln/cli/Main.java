@@ -17,6 +17,9 @@ import java.io.PrintWriter;
         description = "β-VAE training without posterior collapse, in plain Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                KlCommand.class,
+                FreeBitsCommand.class,
+                ScheduleCommand.class,
         })
 public final class Main implements Runnable {
 
