@@ -13,6 +13,7 @@ import static dev.kiln.anneal.ScheduleMath.requireEpoch;
  * recover from partial collapse.
  * <pre>
  *   τ(t) = (t mod P) / P                              position within the current cycle, in [0, 1)
+ *                                                     (t within 10⁻⁹ relative of a boundary counts as on it)
  *   β(t) = max_beta · f(τ / ratio)     τ &lt; ratio     rising part, f = the ramp shape
  *        = max_beta                    τ ≥ ratio     holding part
  * </pre>
@@ -28,6 +29,12 @@ import static dev.kiln.anneal.ScheduleMath.requireEpoch;
 public record CyclicalSchedule(double totalEpochs, int cycles, double ratio, double maxBeta, RampShape shape)
         implements BetaSchedule {
     public static final String NAME = "cyclical";
+
+    /**
+     * Relative distance from a cycle boundary under which t counts as the boundary: t = k·P is often
+     * computed a rounding error short of it, which would otherwise give max_beta instead of 0.
+     */
+    static final double BOUNDARY_SNAP = 1e-9;
 
     public CyclicalSchedule {
         positive("total_epochs", totalEpochs);
@@ -45,8 +52,12 @@ public record CyclicalSchedule(double totalEpochs, int cycles, double ratio, dou
     @Override
     public double beta(double epoch) {
         double t = requireEpoch(NAME, epoch);
-        double period = period();
-        double tau = (t - period * Math.floor(t / period)) / period;  // position in the cycle, [0, 1]
+        double cyclesDone = t / period();                                // whole and fractional cycles so far
+        double nearest = Math.rint(cyclesDone);
+        if (Math.abs(cyclesDone - nearest) <= BOUNDARY_SNAP * Math.max(1, cyclesDone)) {
+            cyclesDone = nearest;                                       // k·P computed as k·P − ε is a cycle start
+        }
+        double tau = cyclesDone - Math.floor(cyclesDone);               // position in the cycle, [0, 1)
         double beta;
         if (tau < ratio) {
             beta = maxBeta * shape.apply(tau / ratio);                  // 1. rising part of the cycle
