@@ -20,11 +20,12 @@ import java.util.Arrays;
  *   MEAN_OVER_DIMS:  units u_b = (1/D) Σ_j kl[b, j]    (B units, one per sample)
  *   kl_raw   = mean_u u                                 (= mean of the whole matrix)
  *   kl_after = mean_u max(u − λ, 0)
- *   ∂kl_after/∂kl[b, j] = [u(b, j) &gt; λ] / (B·D)       u(b, j) = the unit that kl[b, j] belongs to
+ *   ∂kl_after/∂kl[b, j] = [u(b, j) ≥ λ] / (B·D)       u(b, j) = the unit that kl[b, j] belongs to
  * </pre>
  * The gradient follows from kl_after = (1/N) Σ_u max(u − λ, 0) with N units of M elements each
  * (N·M = B·D): ∂u/∂kl[b, j] = 1/M, and the hinge passes its argument's gradient where u &gt; λ and
- * blocks it elsewhere (0 exactly at u = λ). The trainer scales it by β and hands it to
+ * blocks it where u &lt; λ. At the kink u = λ any value in [0, 1] is a subgradient; kiln takes 1, so
+ * that λ = 0 is exactly the identity, value and gradient. The trainer scales it by β and hands it to
  * {@code GaussianKl.backward}.
  *
  * <p>For PER_DIM, Kingma et al.'s objective (1/D) Σ_j max(λ, u_j) equals kl_after + λ; the
@@ -63,7 +64,7 @@ public record FreeBits(FreeBitsMode mode, double lambda) {
             int row = b * dims;
             for (int j = 0; j < dims; j++) {
                 double unit = mode == FreeBitsMode.PER_DIM ? units[j] : units[b];
-                grad[row + j] = unit > lambda ? g : 0f;
+                grad[row + j] = unit >= lambda ? g : 0f;
             }
         }
         return new FreeBitsResult(mode, lambda, klRaw, klAfter, grad, batch, dims);

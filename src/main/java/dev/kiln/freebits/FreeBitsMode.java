@@ -13,11 +13,11 @@ import java.util.stream.Collectors;
  *   PER_DIM         (Kingma et al. 2016, "Improved variational inference with inverse
  *                    autoregressive flow"): average over the batch first, then floor each
  *                    dimension:   KL_j = (1/B) Σ_b kl[b, j];   objective = (1/D) Σ_j max(λ, KL_j)
- *                    A dimension whose batch-averaged KL is at most λ gets no gradient at all.
+ *                    A dimension whose batch-averaged KL is below λ gets no gradient at all.
  *
  *   MEAN_OVER_DIMS  (the hinge of seed 003): average over the latent dimensions first, then hinge
  *                    each sample:  m_b = (1/D) Σ_j kl[b, j];     objective = (1/B) Σ_b max(m_b − λ, 0)
- *                    A sample whose mean KL is at most λ gets no gradient at all.
+ *                    A sample whose mean KL is below λ gets no gradient at all.
  * </pre>
  * Since max(λ, x) = λ + max(x − λ, 0), the per-dim floor is the per-dim hinge plus the constant λ;
  * kiln reports both modes as the hinge (see {@link FreeBits}).

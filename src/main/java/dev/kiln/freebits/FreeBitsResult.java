@@ -7,7 +7,7 @@ package dev.kiln.freebits;
  * @param lambda   λ, nats per latent dimension
  * @param klRaw    mean of kl over batch and dimensions, nats per dimension
  * @param klAfter  the hinge value (what the trainer puts in the loss, times β), nats per dimension
- * @param gradient ∂kl_after/∂kl[b, j], [B, D]: 1/(B·D) where the unit above λ, 0 elsewhere
+ * @param gradient ∂kl_after/∂kl[b, j], [B, D]: 1/(B·D) where the element's unit is ≥ λ, 0 where it is below
  * @param batch    B
  * @param dims     D
  */
