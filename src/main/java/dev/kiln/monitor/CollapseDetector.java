@@ -1,5 +1,7 @@
 package dev.kiln.monitor;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -77,13 +79,18 @@ public final class CollapseDetector {
         /** e.g. {@code kl_collapse: KL/dim 0.012 < 0.05 nats/dim for 3 evaluations}. */
         public String message() {
             String what = switch (kind) {
-                case KL_COLLAPSE -> String.format(Locale.ROOT, "KL/dim %.4g < %.4g nats/dim", value, threshold);
-                case NON_MAJORITY_ACCURACY_LOW -> String.format(Locale.ROOT, "non-majority accuracy %.1f%% < %.1f%%",
-                        100 * value, 100 * threshold);
-                case MAJORITY_SHARE_HIGH -> String.format(Locale.ROOT, "majority-class share of predictions %.1f%% ≥ %.1f%%",
-                        100 * value, 100 * threshold);
+                case KL_COLLAPSE -> "KL/dim " + num(value) + " < " + num(threshold) + " nats/dim";
+                case NON_MAJORITY_ACCURACY_LOW -> "non-majority accuracy " + num(100 * value) + "% < "
+                        + num(100 * threshold) + "%";
+                case MAJORITY_SHARE_HIGH -> "majority-class share of predictions " + num(100 * value) + "% ≥ "
+                        + num(100 * threshold) + "%";
             };
             return kind.code() + ": " + what + " for " + consecutive + " evaluations";
+        }
+
+        /** Four significant digits, no trailing zeros: 0.001, 0.05, 33.33. */
+        private static String num(double v) {
+            return new BigDecimal(v).round(new MathContext(4)).stripTrailingZeros().toPlainString();
         }
     }
 

@@ -87,7 +87,7 @@ public final class LossShares {
         double total = total(terms);
         List<Share> out = new ArrayList<>(terms.size());
         for (Term t : terms) {
-            double pct = total > 0 ? 100 * t.weighted() / total : Double.NaN;
+            double pct = total > 0 ? Math.min(100, 100 * t.weighted() / total) : Double.NaN;   // rounding can pass 100
             Health h;
             if (Double.isNaN(pct)) h = Health.UNDEFINED;
             else if (t.band() == null) h = Health.NO_BAND;
