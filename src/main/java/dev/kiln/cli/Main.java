@@ -17,7 +17,13 @@ import java.io.PrintWriter;
         description = "β-VAE training without posterior collapse, in plain Java.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                DemoCommand.class,
+                TrainCommand.class,
+                ExperimentCommand.class,
                 DataCommand.class,
+                KlCommand.class,
+                FreeBitsCommand.class,
+                ScheduleCommand.class,
         })
 public final class Main implements Runnable {
 
