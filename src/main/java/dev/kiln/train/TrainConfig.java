@@ -8,7 +8,6 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
-import dev.kiln.backend.Backends;
 import dev.kiln.cli.BadInputException;
 import dev.kiln.config.JsonFields;
 import dev.kiln.freebits.FreeBits;
@@ -249,10 +248,5 @@ public record TrainConfig(
         JsonObject o = toJson();
         o.addProperty("backend", newBackend);
         return parse(name + " (--backend " + newBackend + ")", o.toString());
-    }
-
-    static {
-        // fail fast if a backend named here is unknown to Backends
-        for (String b : BACKENDS) Backends.pick(b);
     }
 }
