@@ -232,9 +232,9 @@ final class FashionNpm {
         int skipped = 0;                        // empty lists
         json.beginArray();
         for (int i = 0; json.hasNext(); i++) {
-            String image = "image " + i + " (data[" + i + "])";   // for messages
             if (json.peek() != JsonToken.BEGIN_ARRAY) {
-                throw new BadInputException(where + ": " + image + " is " + describe(json.peek()) + "; " + ROW_FORMAT);
+                throw new BadInputException(where + ": " + imageName(i) + " is " + describe(json.peek()) + "; "
+                        + ROW_FORMAT);
             }
             if ((count + 1) * px > pixels.length) pixels = Arrays.copyOf(pixels, pixels.length * 2);
             int base = count * px;   // image count in pixels
@@ -246,15 +246,15 @@ final class FashionNpm {
                     length++;
                     continue;
                 }
-                pixels[base + length] = (byte) parsePixel(where, json, image, length);
+                pixels[base + length] = (byte) parsePixel(where, json, i, length);
                 length++;
             }
             json.endArray();
             if (length == 0) {
                 skipped++;
             } else if (length != px) {
-                throw new BadInputException(where + ": wrong row length at " + image + ": " + length + " values; "
-                        + ROW_FORMAT + "; an empty list is skipped");
+                throw new BadInputException(where + ": wrong row length at " + imageName(i) + ": " + length
+                        + " values; " + ROW_FORMAT + "; an empty list is skipped");
             } else {
                 count++;
             }
@@ -264,24 +264,29 @@ final class FashionNpm {
     }
 
     /** One pixel value, 0–255, or a message naming the image, pixel p = r·28 + c and the value. */
-    private static int parsePixel(String where, JsonReader json, String image, int p) throws IOException {
+    private static int parsePixel(String where, JsonReader json, int i, int p) throws IOException {
         JsonToken token = json.peek();
         if (token != JsonToken.NUMBER) {
-            throw new BadInputException(where + ": " + image + ", " + pixelName(p) + " is " + describe(token)
+            throw new BadInputException(where + ": " + imageName(i) + ", " + pixelName(p) + " is " + describe(token)
                     + "; expected an integer 0–255");
         }
         int v;
         try {
             v = json.nextInt();
         } catch (NumberFormatException e) {
-            throw new BadInputException(where + ": " + image + ", " + pixelName(p) + " is " + json.nextString()
+            throw new BadInputException(where + ": " + imageName(i) + ", " + pixelName(p) + " is " + json.nextString()
                     + "; expected an integer 0–255", e);
         }
         if (v < 0 || v > 255) {
-            throw new BadInputException(where + ": pixel out of range at " + image + ", " + pixelName(p) + ": " + v
-                    + "; expected an integer 0–255");
+            throw new BadInputException(where + ": pixel out of range at " + imageName(i) + ", " + pixelName(p)
+                    + ": " + v + "; expected an integer 0–255");
         }
         return v;
+    }
+
+    /** {@code "image i (data[i])"}, built only for a message. */
+    private static String imageName(int i) {
+        return "image " + i + " (data[" + i + "])";
     }
 
     /** {@code "pixel p (row r, col c)"} with p = r·28 + c. */
