@@ -22,6 +22,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -142,6 +143,14 @@ public final class ScheduleCommand implements Callable<Integer> {
         XYChart chart = new XYChartBuilder().width(800).height(450).title(title)
                 .xAxisTitle("epoch").yAxisTitle(key.equals("beta") ? "beta" : "capacity (nats/sample)").build();
         chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setYAxisDecimalPattern("0.###");
+        chart.getStyler().setXAxisDecimalPattern("0.#");
+        chart.getStyler().setXAxisTickMarkSpacingHint(80);
+        chart.getStyler().setYAxisTickMarkSpacingHint(60);
+        double top = 0;
+        for (double v : y) top = Math.max(top, v);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(top > 0 ? 1.05 * top : 1.0);
         XYSeries series = chart.addSeries(key, x, y);
         series.setMarker(SeriesMarkers.NONE);
         byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
@@ -149,6 +158,11 @@ public final class ScheduleCommand implements Callable<Integer> {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
             Files.write(tmp, png);
+            try {                                                       // temp files are created 0600; a plot is for sharing
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: keep its defaults
+            }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -48,7 +48,8 @@ class GecoControllerProperties {
         GecoController.Config c0 = new GecoController.Config(config.target(), config.rate(), 0, config.betaMin(),
                 config.betaMax(), config.betaInit());
         GecoController c = new GecoController(c0);
-        while (c.beta() > c0.betaMin()) c.update(Metrics.reconstruction(c0.target() + 1000));
+        for (int i = 0; i < 100_000 && c.beta() > c0.betaMin(); i++) c.update(Metrics.reconstruction(c0.target() + 1000));
+        assertEquals(c0.betaMin(), c.beta(), "a reconstruction far above the target did not drive β to β_min");
         for (int i = 0; i < stuck; i++) c.update(Metrics.reconstruction(c0.target() + 1000));
         assertTrue(c.update(Metrics.reconstruction(c0.target() - gap)) > c0.betaMin());
     }

@@ -87,9 +87,8 @@ class PiBetaControllerProperties {
         PiBetaController c = new PiBetaController(config);
         for (double kl : history) c.update(Metrics.kl(kl));
         double kl = config.setPoint() + error;
-        do {
-            c.update(Metrics.kl(kl));                                      // saturate with this very KL
-        } while (c.beta() < config.betaMax());
+        c.update(Metrics.kl(kl));
+        saturate(c, kl);                                                   // saturated by this very KL
         double integralAtSaturation = c.integral();
         for (int i = 0; i < extra; i++) {
             assertEquals(config.betaMax(), c.update(Metrics.kl(kl)));
@@ -105,7 +104,7 @@ class PiBetaControllerProperties {
                                                         @ForAll @IntRange(min = 0, max = 2000) int saturatedUpdates,
                                                         @ForAll("positiveErrors") double recovery) {
         PiBetaController c = new PiBetaController(config);
-        while (c.beta() < config.betaMax()) c.update(Metrics.kl(config.setPoint() + error));
+        saturate(c, config.setPoint() + error);
         for (int i = 0; i < saturatedUpdates; i++) c.update(Metrics.kl(config.setPoint() + error));
         double below = Math.max(0, config.setPoint() - recovery);
         if (below < config.setPoint()) {
@@ -129,6 +128,16 @@ class PiBetaControllerProperties {
                     Double.doubleToRawLongBits(resumed.update(Metrics.kl(kl))));
         }
         assertArrayEquals(original.saveState(), resumed.saveState());
+    }
+
+    /** Feeds {@code kl} (above the set point) until β = β_max; fails instead of looping if it never gets there. */
+    private static void saturate(PiBetaController c, double kl) {
+        PiBetaController.Config cfg = c.config();
+        double e = kl - cfg.setPoint();
+        int limit = (int) Math.ceil((cfg.betaMax() - cfg.betaMin()) / (cfg.ki() * e)) + 2;
+        for (int i = 0; i < limit && c.beta() < cfg.betaMax(); i++) c.update(Metrics.kl(kl));
+        assertEquals(cfg.betaMax(), c.beta(), "β did not reach β_max within " + limit + " updates with KL "
+                + e + " above the set point");
     }
 
     @Test
