@@ -51,11 +51,18 @@ class FastConvProperties {
         Arbitrary<Integer> pad = Arbitraries.of(0, 1, 2);
         return Combinators.combine(kernel, stride, pad).flatAs((k, st, p) -> {
             int kH = k[0], kW = k[1];
-            Arbitrary<Integer> inH = Arbitraries.integers().between(Math.max(1, kH - 2 * p), 11);
-            Arbitrary<Integer> inW = Arbitraries.integers().between(Math.max(1, kW - 2 * p), 11);
+            Arbitrary<Integer> inH = imageSides(Math.max(1, kH - 2 * p));
+            Arbitrary<Integer> inW = imageSides(Math.max(1, kW - 2 * p));
             return Combinators.combine(batch, channels, inH, inW, channels).as((b, inC, h, w, outC) ->
                     new ConvShape(b, inC, h, w, outC, kH, kW, st, p, (h + 2 * p - kH) / st + 1, (w + 2 * p - kW) / st + 1));
         });
+    }
+
+    /** Image sides from the smallest the kernel fits (often: windows mostly in the padding) to 11. */
+    private static Arbitrary<Integer> imageSides(int smallest) {
+        return Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.just(smallest)),
+                Tuple.of(3, Arbitraries.integers().between(smallest, 11)));
     }
 
     @Provide
@@ -216,6 +223,9 @@ class FastConvProperties {
         Statistics.label("stride").collect(s.stride());
         Statistics.label("pad").collect(s.pad());
         Statistics.label("batch").collect(s.batch() == 1 ? "1" : "> 1");
+        // Kernel offset 0 reads only padding when even the last output's window starts above (left of) the image.
+        Statistics.label("a kernel offset reads only padding").collect(
+                (s.outH() - 1) * s.stride() < s.pad() || (s.outW() - 1) * s.stride() < s.pad());
         Statistics.label("size-1 dimension").collect(s.inC() == 1 || s.outC() == 1 || s.inH() == 1 || s.inW() == 1
                 || s.outH() == 1 || s.outW() == 1);
         Statistics.label("kernel").coverage(c -> {
@@ -233,5 +243,6 @@ class FastConvProperties {
             c.check("> 1").count(n -> n > 0);
         });
         Statistics.label("size-1 dimension").coverage(c -> c.check(true).count(n -> n > 0));
+        Statistics.label("a kernel offset reads only padding").coverage(c -> c.check(true).count(n -> n > 0));
     }
 }

@@ -147,26 +147,29 @@ public final class FastConv {
     /**
      * col[kk][t] = x[b, c, i·s − pad + p, j·s − pad + q], zero outside the image, for
      * kk = (c·kh + p)·kw + q and t = i·Wo + j; x[b] starts at xOff. Rows are [K][≥ P].
+     * The output positions that read inside the image form a rectangle [iStart, iEnd) ×
+     * [jStart, jEnd) for each (p, q) (see {@link #firstInside}), so the loops carry no bounds tests.
      */
     static void im2col(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
                        int outH, int outW, float[][] col) {
+        int positions = outH * outW;
         for (int c = 0; c < inC; c++) {
-            int xPlane = xOff + c * inH * inW;                 // x[b, c, 0, 0]
+            int xPlane = xOff + c * inH * inW;                           // x[b, c, 0, 0]
             for (int p = 0; p < kH; p++) {
+                int iStart = firstInside(p, stride, pad, outH);
+                int iEnd = endInside(p, stride, pad, inH, outH, iStart);
                 for (int q = 0; q < kW; q++) {
+                    int jStart = firstInside(q, stride, pad, outW);
+                    int jEnd = endInside(q, stride, pad, inW, outW, jStart);
                     float[] row = col[(c * kH + p) * kW + q];
-                    for (int i = 0; i < outH; i++) {
-                        int r = i * stride - pad + p;              // input row read by output row i
-                        int t0 = i * outW;                         // t of (i, 0)
-                        if (r < 0 || r >= inH) {
-                            Arrays.fill(row, t0, t0 + outW, 0f);
-                            continue;
-                        }
-                        int xRow = xPlane + r * inW;               // x[b, c, r, 0]
-                        for (int j = 0; j < outW; j++) {
-                            int cc = j * stride - pad + q;         // input column read by output column j
-                            row[t0 + j] = cc >= 0 && cc < inW ? x[xRow + cc] : 0f;
-                        }
+                    Arrays.fill(row, 0, iStart * outW, 0f);               // rows of padding above
+                    Arrays.fill(row, iEnd * outW, positions, 0f);         // and below
+                    for (int i = iStart; i < iEnd; i++) {
+                        int t0 = i * outW;                                // t of (i, 0)
+                        int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
+                        Arrays.fill(row, t0, t0 + jStart, 0f);            // padding left
+                        for (int j = jStart; j < jEnd; j++) row[t0 + j] = x[x0 + (j - jStart) * stride];
+                        Arrays.fill(row, t0 + jEnd, t0 + outW, 0f);       // padding right
                     }
                 }
             }
@@ -179,21 +182,25 @@ public final class FastConv {
         for (int i = 0; i < outH; i++) {
             for (int j = 0; j < outW; j++) {
                 float[] row = colT[i * outW + j];
+                // The kernel window of output (i, j) lies inside the image for p in [pStart, pEnd), q in [qStart, qEnd).
+                int r0 = i * stride - pad;                                // input row under p = 0
+                int c0 = j * stride - pad;                                // input column under q = 0
+                int pStart = Math.min(kH, Math.max(0, -r0));
+                int pEnd = Math.max(pStart, Math.min(kH, inH - r0));
+                int qStart = Math.min(kW, Math.max(0, -c0));
+                int qEnd = Math.max(qStart, Math.min(kW, inW - c0));
                 for (int c = 0; c < inC; c++) {
                     int xPlane = xOff + c * inH * inW;
-                    for (int p = 0; p < kH; p++) {
-                        int r = i * stride - pad + p;
-                        int kk0 = (c * kH + p) * kW;               // kk of (c, p, 0)
-                        if (r < 0 || r >= inH) {
-                            Arrays.fill(row, kk0, kk0 + kW, 0f);
-                            continue;
-                        }
-                        int xRow = xPlane + r * inW;
-                        for (int q = 0; q < kW; q++) {
-                            int cc = j * stride - pad + q;
-                            row[kk0 + q] = cc >= 0 && cc < inW ? x[xRow + cc] : 0f;
-                        }
+                    int kkPlane = c * kH * kW;                            // kk of (c, 0, 0)
+                    Arrays.fill(row, kkPlane, kkPlane + pStart * kW, 0f);              // rows above the image
+                    for (int p = pStart; p < pEnd; p++) {
+                        int kk0 = kkPlane + p * kW;                       // kk of (c, p, 0)
+                        int xRow = xPlane + (r0 + p) * inW + c0;          // x[b, c, r0 + p, c0]
+                        Arrays.fill(row, kk0, kk0 + qStart, 0f);
+                        for (int q = qStart; q < qEnd; q++) row[kk0 + q] = x[xRow + q];
+                        Arrays.fill(row, kk0 + qEnd, kk0 + kW, 0f);
                     }
+                    Arrays.fill(row, kkPlane + pEnd * kW, kkPlane + kH * kW, 0f);      // rows below the image
                 }
             }
         }
@@ -201,7 +208,8 @@ public final class FastConv {
 
     /**
      * dx[b, c, i·s − pad + p, j·s − pad + q] += dcol[kk, t] for every (kk, t) whose position lies
-     * inside the image: the adjoint of {@link #im2col}. dcol is flat [K, P]; x[b] starts at xOff.
+     * inside the image: the adjoint of {@link #im2col}, over the same rectangles. dcol is flat
+     * [K, P]; x[b] starts at xOff.
      */
     static void col2imAdd(float[] dcol, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
                           int outH, int outW, float[] dx, int xOff) {
@@ -209,20 +217,34 @@ public final class FastConv {
         for (int c = 0; c < inC; c++) {
             int xPlane = xOff + c * inH * inW;
             for (int p = 0; p < kH; p++) {
+                int iStart = firstInside(p, stride, pad, outH);
+                int iEnd = endInside(p, stride, pad, inH, outH, iStart);
                 for (int q = 0; q < kW; q++) {
+                    int jStart = firstInside(q, stride, pad, outW);
+                    int jEnd = endInside(q, stride, pad, inW, outW, jStart);
                     int dcolRow = ((c * kH + p) * kW + q) * positions;   // dcol[kk, 0]
-                    for (int i = 0; i < outH; i++) {
-                        int r = i * stride - pad + p;
-                        if (r < 0 || r >= inH) continue;
-                        int xRow = xPlane + r * inW;
+                    for (int i = iStart; i < iEnd; i++) {
                         int t0 = dcolRow + i * outW;
-                        for (int j = 0; j < outW; j++) {
-                            int cc = j * stride - pad + q;
-                            if (cc >= 0 && cc < inW) dx[xRow + cc] += dcol[t0 + j];
-                        }
+                        int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
+                        for (int j = jStart; j < jEnd; j++) dx[x0 + (j - jStart) * stride] += dcol[t0 + j];
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The first output index i whose input index i·s − pad + p is ≥ 0 (p: the kernel offset), or
+     * {@code out} if there is none: a window offset deep in the padding of a small image can read
+     * only padding. Output indices at or past {@link #endInside} read past the far edge.
+     */
+    static int firstInside(int p, int stride, int pad, int out) {
+        return p >= pad ? 0 : Math.min(out, (pad - p + stride - 1) / stride);
+    }
+
+    /** One past the last output index i &lt; out whose input index i·s − pad + p is &lt; size; in [start, out]. */
+    static int endInside(int p, int stride, int pad, int size, int out, int start) {
+        int last = Math.floorDiv(size - 1 + pad - p, stride);             // i·s − pad + p ≤ size − 1
+        return Math.max(start, Math.min(out, last + 1));
     }
 }

@@ -36,6 +36,8 @@ public final class FastGemm {
     static final int NC = 256;
     /** Values of p per block: a KC × NC block of B (128 KiB) stays in L2. */
     static final int KC = 128;
+    /** Values of p per block of the transposing pack. */
+    static final int PACK_BLOCK = 64;
 
     private static final Scratch PACKED_B = new Scratch();   // bRows: [K][≥ N], on the calling thread
     private static final Scratch TILE_ACC = new Scratch();   // acc:   [MC][≥ N], on the tile's thread
@@ -71,14 +73,22 @@ public final class FastGemm {
         });
     }
 
-    /** bRows[p][j] = op(B)[p, j]: B stored [K, N], or [N, K] when transB. */
+    /**
+     * bRows[p][j] = op(B)[p, j]: B stored [K, N], or [N, K] when transB. The transposing copy goes
+     * in blocks of {@link #PACK_BLOCK} values of p, so that it reads B's rows contiguously while
+     * the rows it writes stay in cache (a plain column walk misses the cache on every read when
+     * K is large, e.g. K = 4096 for a Linear layer's x·Wᵀ).
+     */
     static void packB(boolean transB, int n, int k, float[] b, int bOff, float[][] bRows) {
-        for (int p = 0; p < k; p++) {
-            float[] row = bRows[p];
-            if (transB) {
-                for (int j = 0; j < n; j++) row[j] = b[bOff + j * k + p];
-            } else {
-                System.arraycopy(b, bOff + p * n, row, 0, n);
+        if (!transB) {
+            for (int p = 0; p < k; p++) System.arraycopy(b, bOff + p * n, bRows[p], 0, n);
+            return;
+        }
+        for (int p0 = 0; p0 < k; p0 += PACK_BLOCK) {
+            int p1 = Math.min(k, p0 + PACK_BLOCK);
+            for (int j = 0; j < n; j++) {
+                int bRow = bOff + j * k;                    // B stored [N, K]: B[j, 0]
+                for (int p = p0; p < p1; p++) bRows[p][j] = b[bRow + p];
             }
         }
     }
