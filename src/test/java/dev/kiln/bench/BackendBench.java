@@ -6,6 +6,8 @@ import dev.kiln.backend.FastCpuBackend;
 import dev.kiln.backend.ReferenceBackend;
 import dev.kiln.rand.Rng;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,8 +21,9 @@ import java.util.function.Consumer;
  *   mvn -B -q test-compile
  *   java -cp target/classes:target/test-classes dev.kiln.bench.BackendBench [runs]
  * </pre>
- * Each case is warmed up (at least {@link #WARMUP_RUNS} runs and {@link #WARMUP_NANOS}), then run
- * {@code runs} times (default 11); the table shows the median. Inputs are seeded Gaussians.
+ * Each case is warmed up on each backend (at least {@link #WARMUP_RUNS} runs and one second), then
+ * run {@code runs} times (default 11) with the backends taking turns; the table shows the medians.
+ * Inputs are seeded Gaussians.
  */
 public final class BackendBench {
     private static final int WARMUP_RUNS = 5;
@@ -57,19 +60,22 @@ public final class BackendBench {
         cases.add(new Case("Linear 4096→32 backward, batch 32 (dyᵀ·x, dy·W)", 2L * BATCH * 32 * 4096,
                 linearBackward(BATCH, 4096, 32)));
 
-        System.out.printf("# BackendBench: %s, %s %s, %d processors, median of %d runs%n%n",
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        System.out.printf("# BackendBench: %s, %s %s, %d processors, median of %d interleaved runs%n",
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), threads, runs);
+        System.out.printf("# system load average at start: %.2f%n%n", os.getSystemLoadAverage());
         System.out.printf("| case | reference ms | fast, 1 thread ms | fast, %d threads ms | ratio 1 thread | ratio %d threads | fast GFLOP/s |%n",
                 threads, threads);
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        Backend[] backends = {reference, fastOne, fastAll};
         for (Case c : cases) {
-            double ref = medianMillis(c, reference, runs);
-            double one = medianMillis(c, fastOne, runs);
-            double all = medianMillis(c, fastAll, runs);
+            double[] median = medianMillis(c, backends, runs);
+            double ref = median[0], one = median[1], all = median[2];
             System.out.printf("| %s | %.2f | %.2f | %.2f | %.1f× | %.1f× | %.1f |%n", c.name(), ref, one, all,
                     ref / one, ref / all, 2.0 * c.multiplyAdds() / (all * 1e6));
         }
+        System.out.printf("%n# system load average at end: %.2f%n", os.getSystemLoadAverage());
     }
 
     private static Case gemmCase(String name, boolean transA, boolean transB, int m, int n, int k) {
@@ -127,19 +133,31 @@ public final class BackendBench {
         }
     }
 
-    private static double medianMillis(Case c, Backend backend, int runs) {
-        long warmStart = System.nanoTime();
-        for (int r = 0; r < WARMUP_RUNS || System.nanoTime() - warmStart < WARMUP_NANOS; r++) {
-            c.op().accept(backend);
+    /**
+     * The median time of {@code c} on each backend. The backends take turns run by run, so that a
+     * machine shared with other work slows all of them alike and the ratios stay meaningful.
+     */
+    private static double[] medianMillis(Case c, Backend[] backends, int runs) {
+        for (Backend backend : backends) {
+            long warmStart = System.nanoTime();
+            for (int r = 0; r < WARMUP_RUNS || System.nanoTime() - warmStart < WARMUP_NANOS; r++) {
+                c.op().accept(backend);
+            }
         }
-        double[] millis = new double[runs];
+        double[][] millis = new double[backends.length][runs];
         for (int r = 0; r < runs; r++) {
-            long t0 = System.nanoTime();
-            c.op().accept(backend);
-            millis[r] = (System.nanoTime() - t0) / 1e6;
+            for (int be = 0; be < backends.length; be++) {
+                long t0 = System.nanoTime();
+                c.op().accept(backends[be]);
+                millis[be][r] = (System.nanoTime() - t0) / 1e6;
+            }
         }
-        Arrays.sort(millis);
-        return millis[runs / 2];
+        double[] median = new double[backends.length];
+        for (int be = 0; be < backends.length; be++) {
+            Arrays.sort(millis[be]);
+            median[be] = millis[be][runs / 2];
+        }
+        return median;
     }
 
     private static float[] gaussian(Rng rng, int n) {
