@@ -23,8 +23,9 @@ public final class Backends {
     public static Backend pick(String name) {
         return switch (name) {
             case "reference" -> ReferenceBackend.INSTANCE;
+            case "fast" -> FastCpuBackend.INSTANCE;
             default -> throw new IllegalArgumentException("unknown backend '" + name
-                    + "'; allowed: reference");
+                    + "'; allowed: reference, fast");
         };
     }
 }

@@ -19,6 +19,16 @@ public final class Tolerances {
     /** Absolute tolerance between analytic and central-difference gradients. */
     public static final double GRAD_ABS = 2e-3;
 
+    /**
+     * A fast kernel against its scalar reference: a float32 sum of n terms in a fixed order against
+     * the same sum in double. Higham's bound for a float sum of n products is
+     * |fl(Σ) − Σ| ≤ γₙ·Σ|terms| with γₙ ≈ n·2⁻²⁴; the tests allow
+     * (n + 2)·FAST_VS_REFERENCE_PER_TERM·Σ|terms| (the +2 for rounding the reference's result and
+     * an accumulated old value), i.e. the bound with a factor 2 of headroom. Σ|terms| is computed
+     * by running the reference on the absolute values of the inputs.
+     */
+    public static final double FAST_VS_REFERENCE_PER_TERM = 0x1p-23;
+
     /** Worked examples quoted to three decimals in the seeds. */
     public static final double WORKED_EXAMPLE = 5e-3;
 

@@ -1,0 +1,140 @@
+package dev.kiln.backend;
+
+import dev.kiln.kernels.AdamKernel;
+import dev.kiln.kernels.GaussianKlKernel;
+import dev.kiln.kernels.Pointwise;
+import dev.kiln.kernels.Reduce;
+import dev.kiln.kernels.SgdKernel;
+import dev.kiln.kernels.fast.FastClassAxis;
+import dev.kiln.kernels.fast.FastConv;
+import dev.kiln.kernels.fast.FastGemm;
+import dev.kiln.kernels.fast.FastPointwise;
+import dev.kiln.kernels.fast.Workers;
+
+/**
+ * The fast CPU backend ({@code --backend fast}): blocked, vectorizable, multi-threaded kernels in
+ * {@code dev.kiln.kernels.fast}, each tested against its scalar twin in {@code dev.kiln.kernels}.
+ * <ul>
+ *   <li>GEMM: {@link FastGemm} (packed B, tiles of C in parallel, float accumulation).</li>
+ *   <li>Convolution: {@link FastConv} (im2col / col2im + FastGemm, parallel over the batch).</li>
+ *   <li>Activations: {@link FastPointwise}; softmax family: {@link FastClassAxis} (parallel,
+ *       bit-identical to the reference).</li>
+ *   <li>axpy, scale, sum, sumSquares, the Gaussian KL and the optimizer steps: the scalar
+ *       reference itself. They are memory-bound (or O(latent)) and one core runs them at memory
+ *       speed; sums stay in double as in the reference.</li>
+ * </ul>
+ * Deterministic: every result is the same bit for bit from run to run and for any thread count
+ * (see {@link Workers}). It differs from the reference only by float rounding in GEMM and
+ * convolution (float sums here, double sums there).
+ */
+public final class FastCpuBackend implements Backend {
+    /** One thread per available processor, parallel above {@link Workers#DEFAULT_MIN_PARALLEL_WORK}. */
+    public static final FastCpuBackend INSTANCE = new FastCpuBackend(Runtime.getRuntime().availableProcessors());
+
+    private final Workers workers;
+
+    /** A fast backend on {@code threads} threads (the caller included). */
+    public FastCpuBackend(int threads) {
+        this(threads, Workers.DEFAULT_MIN_PARALLEL_WORK);
+    }
+
+    /**
+     * A fast backend on {@code threads} threads that goes parallel from {@code minParallelWork}
+     * multiply-adds (0: whenever a call has two tasks; tests use it to drive the parallel paths).
+     */
+    public FastCpuBackend(int threads, long minParallelWork) {
+        this.workers = new Workers(threads, minParallelWork);
+    }
+
+    @Override public String name() { return "fast"; }
+
+    public int threads() { return workers.threads(); }
+
+    @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,
+                     int bOff, float[] c, int cOff, boolean accumulate) {
+        FastGemm.gemm(workers, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+    }
+
+    @Override
+    public void conv2dForward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
+        FastConv.forward(workers, s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(), s.stride(),
+                s.pad(), s.outH(), s.outW(), x, w, bias, y);
+    }
+
+    @Override
+    public void conv2dBackwardData(ConvShape s, float[] dy, float[] w, float[] dx) {
+        FastConv.backwardData(workers, s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(),
+                s.stride(), s.pad(), s.outH(), s.outW(), dy, w, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias) {
+        FastConv.backwardWeights(workers, s.batch(), s.inC(), s.inH(), s.inW(), s.outC(), s.kH(), s.kW(),
+                s.stride(), s.pad(), s.outH(), s.outW(), x, dy, dw, dbias);
+    }
+
+    @Override
+    public void activationForward(Activation f, float alpha, float[] x, float[] y, int n) {
+        switch (f) {
+            case RELU -> FastPointwise.reluForward(workers, x, y, n);
+            case LEAKY_RELU -> FastPointwise.leakyReluForward(workers, alpha, x, y, n);
+            case SIGMOID -> FastPointwise.sigmoidForward(workers, x, y, n);
+            case TANH -> FastPointwise.tanhForward(workers, x, y, n);
+        }
+    }
+
+    @Override
+    public void activationBackward(Activation f, float alpha, float[] x, float[] y, float[] dy, float[] dx, int n) {
+        switch (f) {
+            case RELU -> FastPointwise.reluBackward(workers, x, dy, dx, n);
+            case LEAKY_RELU -> FastPointwise.leakyReluBackward(workers, alpha, x, dy, dx, n);
+            case SIGMOID -> FastPointwise.sigmoidBackward(workers, y, dy, dx, n);
+            case TANH -> FastPointwise.tanhBackward(workers, y, dy, dx, n);
+        }
+    }
+
+    @Override public void axpy(float alpha, float[] x, float[] y, int n) { Pointwise.axpy(alpha, x, y, n); }
+
+    @Override public void scale(float alpha, float[] x, int n) { Pointwise.scale(alpha, x, n); }
+
+    @Override public double sum(float[] x, int off, int n) { return Reduce.sum(x, off, n); }
+
+    @Override public double sumSquares(float[] x, int n) { return Reduce.sumSquares(x, n); }
+
+    @Override
+    public void logSumExp(float[] x, int rows, int classes, int inner, float[] out) {
+        FastClassAxis.logSumExp(workers, x, rows, classes, inner, out);
+    }
+
+    @Override
+    public void softmax(float[] x, int rows, int classes, int inner, float[] y) {
+        FastClassAxis.softmax(workers, x, rows, classes, inner, y);
+    }
+
+    @Override
+    public void logSoftmax(float[] x, int rows, int classes, int inner, float[] y) {
+        FastClassAxis.logSoftmax(workers, x, rows, classes, inner, y);
+    }
+
+    @Override
+    public void gaussianKl(float[] mu, float[] logVar, float[] kl, int n) {
+        GaussianKlKernel.forward(mu, logVar, kl, n);
+    }
+
+    @Override
+    public void gaussianKlBackward(float[] mu, float[] logVar, float[] dkl, float[] dmu, float[] dlogVar, int n) {
+        GaussianKlKernel.backward(mu, logVar, dkl, dmu, dlogVar, n);
+    }
+
+    @Override
+    public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
+                         float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
+        AdamKernel.step(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+    }
+
+    @Override
+    public void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay) {
+        SgdKernel.step(p, g, buf, n, lr, momentum, weightDecay);
+    }
+}

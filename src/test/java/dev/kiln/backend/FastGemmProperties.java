@@ -1,0 +1,116 @@
+package dev.kiln.backend;
+
+import dev.kiln.rand.Rng;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.Test;
+
+import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
+import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
+import static dev.kiln.backend.ReferenceComparison.abs;
+import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
+import static dev.kiln.backend.ReferenceComparison.gaussian;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+/** The fast GEMM against the scalar reference {@link dev.kiln.kernels.Gemm}. */
+class FastGemmProperties {
+
+    /** Floats past the end of C that no GEMM may touch. */
+    private static final int GUARD = 5;
+
+    /** One GEMM call: C[M, N] = op(A)·op(B) (+ C), each array read from its offset. */
+    record GemmCase(boolean transA, boolean transB, int m, int n, int k, int aOff, int bOff, int cOff,
+                    boolean accumulate, long seed) {}
+
+    /** Dimensions: 0 and 1 often, small and medium, and sometimes past the tile sizes (16, 128, 256). */
+    @Provide
+    Arbitrary<Integer> gemmDimensions() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.integers().between(0, 2)),
+                Tuple.of(5, Arbitraries.integers().between(3, 40)),
+                Tuple.of(1, Arbitraries.integers().between(100, 300)));
+    }
+
+    @Provide
+    Arbitrary<GemmCase> gemmCases() {
+        Arbitrary<Integer> dim = gemmDimensions();
+        Arbitrary<int[]> offsets = Arbitraries.integers().between(0, 7).array(int[].class).ofSize(3);
+        return Combinators.combine(Arbitraries.integers().between(0, 3), dim, dim, dim, offsets,
+                        Arbitraries.of(false, true), Arbitraries.longs())
+                .as((transposes, m, n, k, off, accumulate, seed) -> new GemmCase((transposes & 1) != 0,
+                        (transposes & 2) != 0, m, n, k, off[0], off[1], off[2], accumulate, seed))
+                .filter(g -> (long) g.m() * g.n() * g.k() <= 2_000_000);
+    }
+
+    @Property(tries = 80)
+    void fastGemmMatchesTheReferenceForEveryTransposeShapeAndOffset(@ForAll("gemmCases") GemmCase g) {
+        Rng rng = new Rng(g.seed());
+        float[] a = gaussian(rng, g.aOff() + g.m() * g.k(), 1f);
+        float[] b = gaussian(rng, g.bOff() + g.k() * g.n(), 1f);
+        float[] c0 = gaussian(rng, g.cOff() + g.m() * g.n() + GUARD, 1f);
+
+        float[] reference = c0.clone();
+        gemm(ReferenceBackend.INSTANCE, g, a, b, reference);
+        // Σ|a·b| (+ |c| when accumulating) over C's range, 0 elsewhere: the scale of the rounding error.
+        float[] absScale = new float[c0.length];
+        if (g.accumulate()) {
+            for (int i = g.cOff(); i < g.cOff() + g.m() * g.n(); i++) absScale[i] = Math.abs(c0[i]);
+        }
+        ReferenceBackend.INSTANCE.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), abs(a), g.aOff(), abs(b),
+                g.bOff(), absScale, g.cOff(), true);
+        float[] sequential = c0.clone();
+        gemm(FAST_ONE_THREAD, g, a, b, sequential);
+        float[] parallel = c0.clone();
+        gemm(FAST_ALWAYS_PARALLEL, g, a, b, parallel);
+
+        assertWithinRoundingOfReference("gemm " + g, sequential, reference, absScale, g.k());
+        assertArrayEquals(sequential, parallel, "gemm on 1 and 3 threads must agree bit for bit: " + g);
+
+        Statistics.label("transA, transB").collect(g.transA(), g.transB());
+        Statistics.label("accumulate").collect(g.accumulate());
+        Statistics.label("a zero dimension").collect(g.m() == 0 || g.n() == 0 || g.k() == 0);
+        Statistics.label("a dimension of 1").collect(g.m() == 1 || g.n() == 1 || g.k() == 1);
+        Statistics.label("past a tile or block edge").collect(g.m() > 16 || g.n() > 256 || g.k() > 128);
+        Statistics.label("transA, transB").coverage(c -> {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) c.check(ta, tb).count(n -> n > 0);
+            }
+        });
+        Statistics.label("a zero dimension").coverage(c -> c.check(true).count(n -> n > 0));
+        Statistics.label("a dimension of 1").coverage(c -> c.check(true).count(n -> n > 0));
+        Statistics.label("past a tile or block edge").coverage(c -> c.check(true).count(n -> n > 0));
+    }
+
+    @Test
+    void fastGemmGivesBitIdenticalResultsTwiceAndOnAnyThreadCount() {
+        // Large enough (256³) that the default backend really goes parallel.
+        int m = 256, n = 256, k = 256;
+        Rng rng = new Rng(42);
+        float[] a = gaussian(rng, m * k, 1f);
+        float[] b = gaussian(rng, n * k, 1f);
+        for (boolean transB : new boolean[] {false, true}) {
+            float[] first = new float[m * n];
+            float[] second = new float[m * n];
+            float[] oneThread = new float[m * n];
+            float[] fourThreads = new float[m * n];
+            FastCpuBackend.INSTANCE.gemm(false, transB, m, n, k, a, 0, b, 0, first, 0, false);
+            FastCpuBackend.INSTANCE.gemm(false, transB, m, n, k, a, 0, b, 0, second, 0, false);
+            FAST_ONE_THREAD.gemm(false, transB, m, n, k, a, 0, b, 0, oneThread, 0, false);
+            new FastCpuBackend(4).gemm(false, transB, m, n, k, a, 0, b, 0, fourThreads, 0, false);
+            assertArrayEquals(first, second, "two runs, transB = " + transB);
+            assertArrayEquals(first, oneThread, "default threads vs 1 thread, transB = " + transB);
+            assertArrayEquals(first, fourThreads, "default threads vs 4 threads, transB = " + transB);
+        }
+    }
+
+    private static void gemm(Backend backend, GemmCase g, float[] a, float[] b, float[] c) {
+        backend.gemm(g.transA(), g.transB(), g.m(), g.n(), g.k(), a, g.aOff(), b, g.bOff(), c, g.cOff(),
+                g.accumulate());
+    }
+}
