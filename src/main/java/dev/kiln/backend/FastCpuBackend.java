@@ -1,6 +1,10 @@
 package dev.kiln.backend;
 
 import dev.kiln.kernels.AdamKernel;
+import dev.kiln.kernels.BceWithLogitsKernel;
+import dev.kiln.kernels.ClassAxis;
+import dev.kiln.kernels.CrossEntropyKernel;
+import dev.kiln.kernels.FocalKernel;
 import dev.kiln.kernels.GaussianKlKernel;
 import dev.kiln.kernels.Pointwise;
 import dev.kiln.kernels.Reduce;
@@ -115,6 +119,51 @@ public final class FastCpuBackend implements Backend {
     @Override
     public void logSoftmax(float[] x, int rows, int classes, int inner, float[] y) {
         FastClassAxis.logSoftmax(workers, x, rows, classes, inner, y);
+    }
+
+    // The loss kernels below are one pass over the logits, memory-bound and small next to the
+    // convolutions, so they run the scalar reference (see ReferenceBackend for their math).
+
+    @Override
+    public void softmaxBackward(float[] y, float[] dy, int rows, int classes, int inner, float[] dx) {
+        ClassAxis.softmaxBackward(y, dy, rows, classes, inner, dx);
+    }
+
+    @Override
+    public void logSoftmaxBackward(float[] logY, float[] dy, int rows, int classes, int inner, float[] dx) {
+        ClassAxis.logSoftmaxBackward(logY, dy, rows, classes, inner, dx);
+    }
+
+    @Override
+    public double crossEntropy(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner) {
+        return CrossEntropyKernel.forward(logp, targets, weights, rows, classes, inner);
+    }
+
+    @Override
+    public void crossEntropyBackward(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner,
+                                     float scale, float[] dx) {
+        CrossEntropyKernel.backward(logp, targets, weights, rows, classes, inner, scale, dx);
+    }
+
+    @Override
+    public double focal(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner) {
+        return FocalKernel.forward(logp, targets, alpha, gamma, rows, classes, inner);
+    }
+
+    @Override
+    public void focalBackward(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes,
+                              int inner, float scale, float[] dx) {
+        FocalKernel.backward(logp, targets, alpha, gamma, rows, classes, inner, scale, dx);
+    }
+
+    @Override
+    public double bceWithLogits(float[] x, float[] t, int n) {
+        return BceWithLogitsKernel.forward(x, t, n);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(float[] x, float[] t, int n, float scale, float[] dx) {
+        BceWithLogitsKernel.backward(x, t, n, scale, dx);
     }
 
     @Override
