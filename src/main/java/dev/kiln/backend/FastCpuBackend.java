@@ -1,14 +1,5 @@
 package dev.kiln.backend;
 
-import dev.kiln.kernels.AdamKernel;
-import dev.kiln.kernels.BceWithLogitsKernel;
-import dev.kiln.kernels.ClassAxis;
-import dev.kiln.kernels.CrossEntropyKernel;
-import dev.kiln.kernels.FocalKernel;
-import dev.kiln.kernels.GaussianKlKernel;
-import dev.kiln.kernels.Pointwise;
-import dev.kiln.kernels.Reduce;
-import dev.kiln.kernels.SgdKernel;
 import dev.kiln.kernels.fast.FastClassAxis;
 import dev.kiln.kernels.fast.FastConv;
 import dev.kiln.kernels.fast.FastGemm;
@@ -23,15 +14,15 @@ import dev.kiln.kernels.fast.Workers;
  *   <li>Convolution: {@link FastConv} (im2col / col2im + FastGemm, parallel over the batch).</li>
  *   <li>Activations: {@link FastPointwise}; softmax family: {@link FastClassAxis} (parallel,
  *       bit-identical to the reference).</li>
- *   <li>axpy, scale, sum, sumSquares, the Gaussian KL and the optimizer steps: the scalar
- *       reference itself. They are memory-bound (or O(latent)) and one core runs them at memory
- *       speed; sums stay in double as in the reference.</li>
+ *   <li>Everything else (axpy, scale, sums, the loss kernels, the Gaussian KL, the optimizer
+ *       steps) is inherited from {@link ReferenceBackend}: one pass over memory-bound data (or
+ *       O(latent) work), which one core runs at memory speed; sums stay in double.</li>
  * </ul>
  * Deterministic: every result is the same bit for bit from run to run and for any thread count
  * (see {@link Workers}). It differs from the reference only by float rounding in GEMM and
  * convolution (float sums here, double sums there).
  */
-public final class FastCpuBackend implements Backend {
+public final class FastCpuBackend extends ReferenceBackend {
     /** One thread per available processor, parallel above {@link Workers#DEFAULT_MIN_PARALLEL_WORK}. */
     public static final FastCpuBackend INSTANCE = new FastCpuBackend(Runtime.getRuntime().availableProcessors());
 
@@ -98,14 +89,6 @@ public final class FastCpuBackend implements Backend {
         }
     }
 
-    @Override public void axpy(float alpha, float[] x, float[] y, int n) { Pointwise.axpy(alpha, x, y, n); }
-
-    @Override public void scale(float alpha, float[] x, int n) { Pointwise.scale(alpha, x, n); }
-
-    @Override public double sum(float[] x, int off, int n) { return Reduce.sum(x, off, n); }
-
-    @Override public double sumSquares(float[] x, int n) { return Reduce.sumSquares(x, n); }
-
     @Override
     public void logSumExp(float[] x, int rows, int classes, int inner, float[] out) {
         FastClassAxis.logSumExp(workers, x, rows, classes, inner, out);
@@ -119,71 +102,5 @@ public final class FastCpuBackend implements Backend {
     @Override
     public void logSoftmax(float[] x, int rows, int classes, int inner, float[] y) {
         FastClassAxis.logSoftmax(workers, x, rows, classes, inner, y);
-    }
-
-    // The loss kernels below are one pass over the logits, memory-bound and small next to the
-    // convolutions, so they run the scalar reference (see ReferenceBackend for their math).
-
-    @Override
-    public void softmaxBackward(float[] y, float[] dy, int rows, int classes, int inner, float[] dx) {
-        ClassAxis.softmaxBackward(y, dy, rows, classes, inner, dx);
-    }
-
-    @Override
-    public void logSoftmaxBackward(float[] logY, float[] dy, int rows, int classes, int inner, float[] dx) {
-        ClassAxis.logSoftmaxBackward(logY, dy, rows, classes, inner, dx);
-    }
-
-    @Override
-    public double crossEntropy(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner) {
-        return CrossEntropyKernel.forward(logp, targets, weights, rows, classes, inner);
-    }
-
-    @Override
-    public void crossEntropyBackward(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner,
-                                     float scale, float[] dx) {
-        CrossEntropyKernel.backward(logp, targets, weights, rows, classes, inner, scale, dx);
-    }
-
-    @Override
-    public double focal(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner) {
-        return FocalKernel.forward(logp, targets, alpha, gamma, rows, classes, inner);
-    }
-
-    @Override
-    public void focalBackward(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes,
-                              int inner, float scale, float[] dx) {
-        FocalKernel.backward(logp, targets, alpha, gamma, rows, classes, inner, scale, dx);
-    }
-
-    @Override
-    public double bceWithLogits(float[] x, float[] t, int n) {
-        return BceWithLogitsKernel.forward(x, t, n);
-    }
-
-    @Override
-    public void bceWithLogitsBackward(float[] x, float[] t, int n, float scale, float[] dx) {
-        BceWithLogitsKernel.backward(x, t, n, scale, dx);
-    }
-
-    @Override
-    public void gaussianKl(float[] mu, float[] logVar, float[] kl, int n) {
-        GaussianKlKernel.forward(mu, logVar, kl, n);
-    }
-
-    @Override
-    public void gaussianKlBackward(float[] mu, float[] logVar, float[] dkl, float[] dmu, float[] dlogVar, int n) {
-        GaussianKlKernel.backward(mu, logVar, dkl, dmu, dlogVar, n);
-    }
-
-    @Override
-    public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
-                         float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
-        AdamKernel.step(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
-    }
-
-    @Override
-    public void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay) {
-        SgdKernel.step(p, g, buf, n, lr, momentum, weightDecay);
     }
 }

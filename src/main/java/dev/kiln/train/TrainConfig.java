@@ -13,6 +13,7 @@ import dev.kiln.config.JsonFields;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsMode;
 import dev.kiln.monitor.CollapseDetector;
+import dev.kiln.monitor.LatentStats;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,6 +74,8 @@ public record TrainConfig(
     public static final String[] LOSSES = {"ce", "weighted_ce", "focal"};
     public static final String[] FREE_BITS_MODES = {"none", "per_dim", "mean_over_dims"};
     public static final String[] BACKENDS = {"reference", "fast"};
+    /** The collapse detector's default floor on non-black accuracy. */
+    public static final double DEFAULT_MIN_NON_BLACK_ACC = 0.05;
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
             .create();
@@ -167,7 +170,11 @@ public record TrainConfig(
         long splitSeed = f.longInteger("split_seed", 0);
         int synthetic = f.integer("synthetic_grids", 2000, 10, 1_000_000);
 
-        CollapseDetector.Config d = CollapseDetector.Config.defaults();
+        // Collapse means predicting (almost) only black: non-black accuracy near 0, not merely below
+        // spec 001's 30% target, which an untrained model at β = 0 also misses for its first epochs.
+        CollapseDetector.Config d = new CollapseDetector.Config(LatentStats.DEFAULT_MIN_KL_PER_DIM,
+                DEFAULT_MIN_NON_BLACK_ACC, CollapseDetector.Config.defaults().maxMajorityShare(),
+                CollapseDetector.Config.defaults().patience());
         JsonFields c = f.object("collapse");
         if (c != null) {
             try {
