@@ -8,6 +8,7 @@ import dev.kiln.rand.Rng;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,15 +66,15 @@ public final class BackendBench {
                 System.getProperty("os.arch"), System.getProperty("java.vm.name"),
                 System.getProperty("java.runtime.version"), threads, runs);
         System.out.printf("# system load average at start: %.2f%n%n", os.getSystemLoadAverage());
-        System.out.printf("| case | reference ms | fast, 1 thread ms | fast, %d threads ms | ratio 1 thread | ratio %d threads | fast GFLOP/s |%n",
-                threads, threads);
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.printf("| case | reference ms | fast, 1 thread ms | fast, %d threads ms | ratio 1 thread"
+                + " | ratio %d threads | fast GFLOP/s | cores used, %d threads |%n", threads, threads, threads);
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         Backend[] backends = {reference, fastOne, fastAll};
         for (Case c : cases) {
-            double[] median = medianMillis(c, backends, runs);
-            double ref = median[0], one = median[1], all = median[2];
-            System.out.printf("| %s | %.2f | %.2f | %.2f | %.1f× | %.1f× | %.1f |%n", c.name(), ref, one, all,
-                    ref / one, ref / all, 2.0 * c.multiplyAdds() / (all * 1e6));
+            Timing[] t = time(c, backends, runs);
+            double ref = t[0].medianMillis(), one = t[1].medianMillis(), all = t[2].medianMillis();
+            System.out.printf("| %s | %.2f | %.2f | %.2f | %.1f× | %.1f× | %.1f | %.2f |%n", c.name(), ref, one, all,
+                    ref / one, ref / all, 2.0 * c.multiplyAdds() / (all * 1e6), t[2].coresUsed());
         }
         System.out.printf("%n# system load average at end: %.2f%n", os.getSystemLoadAverage());
     }
@@ -134,10 +135,17 @@ public final class BackendBench {
     }
 
     /**
-     * The median time of {@code c} on each backend. The backends take turns run by run, so that a
-     * machine shared with other work slows all of them alike and the ratios stay meaningful.
+     * One backend's timing of one case: the median wall time, and the process CPU time over the
+     * wall time of its runs (about 1 for one thread; below the thread count when other processes
+     * hold the cores, NaN where the JVM does not report process CPU time).
      */
-    private static double[] medianMillis(Case c, Backend[] backends, int runs) {
+    private record Timing(double medianMillis, double coresUsed) {}
+
+    /**
+     * Times {@code c} on each backend. The backends take turns run by run, so that a machine
+     * shared with other work slows all of them alike and the ratios stay meaningful.
+     */
+    private static Timing[] time(Case c, Backend[] backends, int runs) {
         for (Backend backend : backends) {
             long warmStart = System.nanoTime();
             for (int r = 0; r < WARMUP_RUNS || System.nanoTime() - warmStart < WARMUP_NANOS; r++) {
@@ -145,19 +153,41 @@ public final class BackendBench {
             }
         }
         double[][] millis = new double[backends.length][runs];
+        long[] cpuNanos = new long[backends.length];
+        long[] wallNanos = new long[backends.length];
         for (int r = 0; r < runs; r++) {
             for (int be = 0; be < backends.length; be++) {
+                long cpu0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 c.op().accept(backends[be]);
-                millis[be][r] = (System.nanoTime() - t0) / 1e6;
+                long wall = System.nanoTime() - t0;
+                cpuNanos[be] += processCpuNanos() - cpu0;
+                wallNanos[be] += wall;
+                millis[be][r] = wall / 1e6;
             }
         }
-        double[] median = new double[backends.length];
+        Timing[] timings = new Timing[backends.length];
         for (int be = 0; be < backends.length; be++) {
             Arrays.sort(millis[be]);
-            median[be] = millis[be][runs / 2];
+            double cores = processCpuNanos() < 0 ? Double.NaN : (double) cpuNanos[be] / wallNanos[be];
+            timings[be] = new Timing(millis[be][runs / 2], cores);
         }
-        return median;
+        return timings;
+    }
+
+    /**
+     * CPU time of all live threads of this JVM, in ns (per-thread clocks: the process-wide figure
+     * some JVMs report in 10 ms ticks is too coarse for millisecond runs); −1 where unsupported.
+     */
+    private static long processCpuNanos() {
+        ThreadMXBean threadsBean = ManagementFactory.getThreadMXBean();
+        if (!threadsBean.isThreadCpuTimeSupported()) return -1;
+        long total = 0;
+        for (long id : threadsBean.getAllThreadIds()) {
+            long t = threadsBean.getThreadCpuTime(id);
+            if (t > 0) total += t;                        // −1: the thread ended meanwhile
+        }
+        return total;
     }
 
     private static float[] gaussian(Rng rng, int n) {

@@ -56,7 +56,7 @@ public final class FastGemm {
     /**
      * The same product with op(B) given already packed: {@code bRows[p][j] = op(B)[p, j]} for
      * p in [0, K), j in [0, N) (rows may be longer than N). The convolutions write their im2col
-     * matrix straight into this form.
+     * matrix straight into this form. Scalar reference: {@link dev.kiln.kernels.Gemm#gemm}.
      */
     public static void gemmPackedB(Workers workers, boolean transA, int m, int n, int k, float[] a, int aOff,
                                    float[][] bRows, float[] c, int cOff, boolean accumulate) {
