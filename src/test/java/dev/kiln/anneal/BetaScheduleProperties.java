@@ -10,6 +10,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
@@ -28,6 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BetaScheduleProperties {
 
     // ------------------------------------------------------------------ properties
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 400)
     @Label("β stays in [0, max_beta] for every epoch, t = 0 and t far past the end included")
@@ -49,6 +52,8 @@ class BetaScheduleProperties {
                 schedule.describe() + ": β(" + epoch + ") = " + beta + " outside [0, " + schedule.maxBeta() + "]");
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 300)
     @Label("monotone schedules never decrease")
     void monotoneSchedulesNeverDecrease(@ForAll("monotoneSchedules") BetaSchedule schedule,
@@ -59,6 +64,8 @@ class BetaScheduleProperties {
                 schedule.describe() + ": β(" + early + ") = " + schedule.beta(early) + " > β(" + late + ") = "
                         + schedule.beta(late));
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 300)
     @Label("cyclical is periodic: β(t + k·P) = β(t), also past total_epochs")
@@ -71,6 +78,8 @@ class BetaScheduleProperties {
                 schedule.describe() + " at phase " + phase + ", cycle " + k);
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 200)
     @Label("each cycle starts at β = 0 and holds max_beta after its rising fraction")
     void eachCycleStartsAtZeroAndHoldsMaxAfterTheRatio(@ForAll("cyclicals") CyclicalSchedule s,
@@ -82,6 +91,8 @@ class BetaScheduleProperties {
             assertEquals(s.maxBeta(), s.beta(afterRise), Tolerances.F32 * s.maxBeta(), s.describe());
         }
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 200)
     @Label("every ramp shape goes from 0 to 1 without decreasing")

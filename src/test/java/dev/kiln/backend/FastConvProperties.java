@@ -6,6 +6,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
@@ -70,6 +71,8 @@ class FastConvProperties {
         return Combinators.combine(convShapes(), Arbitraries.of(false, true), Arbitraries.longs()).as(ConvCase::new);
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 60)
     void fastConvForwardMatchesTheReference(@ForAll("convCases") ConvCase c) {
         ConvShape s = c.shape();
@@ -93,6 +96,8 @@ class FastConvProperties {
         collectGeometry(s);
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 60)
     void fastConvBackwardDataMatchesTheReference(@ForAll("convCases") ConvCase c) {
         ConvShape s = c.shape();
@@ -115,6 +120,8 @@ class FastConvProperties {
         assertArrayEquals(sequential, parallel, "backward data on 1 and 3 threads: " + s);
         collectGeometry(s);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 60)
     void fastConvBackwardWeightsMatchesTheReference(@ForAll("convCases") ConvCase c) {

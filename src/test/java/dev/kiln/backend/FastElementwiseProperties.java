@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.LongRange;
@@ -34,6 +35,8 @@ class FastElementwiseProperties {
                 Tuple.of(2, Arbitraries.integers().between(2, 100)),
                 Tuple.of(2, Arbitraries.of(8191, 8192, 8193, 2 * 8192 + 1, 3 * 8192 + 5)));
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 60)
     void fastActivationsAreTheReferenceBitForBit(@ForAll Activation f, @ForAll("elementwiseLengths") int n,
@@ -76,6 +79,8 @@ class FastElementwiseProperties {
         return net.jqwik.api.Combinators.combine(rows, classes, inner).as((r, c, s) -> new int[] {r, c, s});
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 40)
     void fastClassAxisKernelsAreTheReferenceBitForBit(@ForAll("classAxisShapes") int[] shape,
                                                       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
@@ -110,6 +115,8 @@ class FastElementwiseProperties {
             c.check("900").count(k -> k > 0);
         });
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 40)
     void kernelsTheFastBackendDelegatesAreTheReferenceBitForBit(@ForAll("elementwiseLengths") int n,

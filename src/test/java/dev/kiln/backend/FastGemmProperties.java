@@ -6,6 +6,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
@@ -47,6 +48,8 @@ class FastGemmProperties {
                         (transposes & 2) != 0, m, n, k, off[0], off[1], off[2], accumulate, seed))
                 .filter(g -> (long) g.m() * g.n() * g.k() <= 2_000_000);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 80)
     void fastGemmMatchesTheReferenceForEveryTransposeShapeAndOffset(@ForAll("gemmCases") GemmCase g) {

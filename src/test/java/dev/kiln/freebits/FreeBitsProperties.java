@@ -11,6 +11,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,8 @@ class FreeBitsProperties {
     record KlBatch(float[] kl, int batch, int dims) {}
 
     // ------------------------------------------------------------------ value properties
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 300)
     @Label("kl_after never exceeds kl_raw, and the reduction lies in [0, 100] %")
@@ -43,6 +46,8 @@ class FreeBitsProperties {
         assertTrue(pct >= 0 && pct <= 100, "reduction " + pct);
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 300)
     @Label("kl_after never increases as lambda grows")
     void klAfterIsNonIncreasingInLambda(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -52,6 +57,8 @@ class FreeBitsProperties {
         double afterLarge = new FreeBits(mode, large).apply(k.kl(), k.batch(), k.dims()).klAfter();
         assertTrue(afterLarge <= afterSmall, "λ " + small + " → " + afterSmall + ", λ " + large + " → " + afterLarge);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 200)
     @Label("lambda = 0 is the identity: kl_after = kl_raw and every element gets gradient 1/(B·D)")
@@ -65,6 +72,8 @@ class FreeBitsProperties {
         float g = (float) (1.0 / (k.batch() * k.dims()));
         for (int i = 0; i < r.gradient().length; i++) assertEquals(g, r.gradient()[i], "element " + i);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 300)
     @Label("the gradient mask is exactly the clamp: 1/(B·D) where the element's unit is at least lambda, 0 below")
@@ -82,6 +91,8 @@ class FreeBitsProperties {
         Statistics.label("mask").collect(passed == 0 ? "all blocked" : passed == r.gradient().length ? "all pass" : "mixed");
         Statistics.label("mask").coverage(c -> c.check("mixed").count(n -> n > 0));
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 150)
     @Label("the gradient of kl_after matches central differences (away from the hinge)")
@@ -113,6 +124,8 @@ class FreeBitsProperties {
         assertEquals(0.05, perDim.publishedObjective(), 1e-8);          // Kingma: (max(λ, 0.08) + max(λ, 0)) / 2
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 200)
     @Label("per_dim's published objective is Kingma's floor, mean_j max(lambda, KL_j)")
     void perDimPublishedObjectiveIsTheFloor(@ForAll("klBatches") KlBatch k, @ForAll("lambdas") double lambda) {
@@ -129,6 +142,8 @@ class FreeBitsProperties {
 
     // ------------------------------------------------------------------ calibration
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 200)
     @Label("the calibrated lambda removes exactly the target fraction of the penalty")
     void calibrationHitsTheTargetReduction(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -139,6 +154,8 @@ class FreeBitsProperties {
         assertEquals(100 * r, res.diagnostics().penaltyReductionPct(), Tolerances.F32 * 100,
                 mode + " λ = " + lambda + " for r = " + r);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 100)
     @Label("on a single mean KL, calibration is seed 003's closed form lambda = r · kl_raw")

@@ -7,6 +7,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.statistics.Statistics;
@@ -30,6 +31,8 @@ class OptimizerProperties {
         return signed.array(float[].class).ofMinSize(1).ofMaxSize(16);
     }
 
+    @StatisticsReport(onFailureOnly = true)
+
     @Property(tries = 200)
     void adamFirstStepMovesEachParameterByLrTimesSignOfGradient(@ForAll("gradients") float[] g,
                                                                 @ForAll @FloatRange(min = 1e-4f, max = 1e-1f) @net.jqwik.api.constraints.Scale(6) float lr) {
@@ -42,6 +45,8 @@ class OptimizerProperties {
         }
         Statistics.label("smallest |g|").collect(Math.abs(g[0]) < 1e-2 ? "< 1e-2" : ">= 1e-2");
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 100)
     void adamWDecayIsDecoupledFromTheGradientScale(@ForAll("gradients") float[] g,
@@ -103,6 +108,8 @@ class OptimizerProperties {
         sgd.step();                 // buf = 1.9, p = 0.71
         assertEquals(0.71f, p.value.data[0], Tolerances.F32);
     }
+
+    @StatisticsReport(onFailureOnly = true)
 
     @Property(tries = 100)
     void clippingCapsTheGlobalNormAndKeepsTheDirection(@ForAll("gradients") float[] g,
