@@ -7,22 +7,15 @@ import dev.kiln.anneal.Annealings;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.anneal.CapacityAnnealing;
 import dev.kiln.anneal.CyclicalSchedule;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
+import dev.kiln.report.LinePlot;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -139,37 +132,9 @@ public final class ScheduleCommand implements Callable<Integer> {
             x[i] = (double) i / perEpoch;
             y[i] = f.applyAsDouble(x[i]);
         }
-        if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-        XYChart chart = new XYChartBuilder().width(800).height(450).title(title)
-                .xAxisTitle("epoch").yAxisTitle(key.equals("beta") ? "beta" : "capacity (nats/sample)").build();
-        chart.getStyler().setLegendVisible(false);
-        chart.getStyler().setYAxisDecimalPattern("0.###");
-        chart.getStyler().setXAxisDecimalPattern("0.#");
-        chart.getStyler().setXAxisTickMarkSpacingHint(80);
-        chart.getStyler().setYAxisTickMarkSpacingHint(60);
         double top = 0;
         for (double v : y) top = Math.max(top, v);
-        chart.getStyler().setYAxisMin(0.0);
-        chart.getStyler().setYAxisMax(top > 0 ? 1.05 * top : 1.0);
-        XYSeries series = chart.addSeries(key, x, y);
-        series.setMarker(SeriesMarkers.NONE);
-        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, png);
-            try {                                                       // temp files are created 0600; a plot is for sharing
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException e) {
-                // not a POSIX file system: keep its defaults
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        new LinePlot(title, "epoch", key.equals("beta") ? "beta" : "capacity (nats/sample)")
+                .add(key, x, y).withoutLegend().yRange(0, top > 0 ? 1.05 * top : 1.0).write(target);
     }
 }

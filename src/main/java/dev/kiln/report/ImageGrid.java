@@ -1,12 +1,13 @@
 package dev.kiln.report;
 
+import dev.kiln.io.AtomicFiles;
+
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * Tiles of small images written as one PNG: Fashion-MNIST samples and reconstructions (grey
@@ -40,19 +41,13 @@ public final class ImageGrid {
 
     /** Writes an image as PNG through a temporary file and a rename. */
     public static void write(BufferedImage image, Path file) {
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                if (!ImageIO.write(image, "png", tmp.toFile())) throw new IOException("no PNG writer");
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            if (!ImageIO.write(image, "png", png)) throw new IOException("no PNG writer");
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
+            throw new UncheckedIOException("cannot encode " + file, e);
         }
+        AtomicFiles.write(file, png.toByteArray());
     }
 
     private interface Pixel {

@@ -1,5 +1,6 @@
 package dev.kiln.report;
 
+import dev.kiln.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -8,9 +9,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +21,7 @@ public final class LinePlot {
     private final Map<String, double[][]> series = new LinkedHashMap<>();   // name → {x[], y[]}
     private Double yMin;
     private Double yMax;
+    private boolean legend = true;
 
     public LinePlot(String title, String xLabel, String yLabel) {
         this.title = title;
@@ -43,11 +43,19 @@ public final class LinePlot {
         return this;
     }
 
-    /** Writes the PNG atomically; the directory must exist. */
+    /** Hides the legend (for a single series). */
+    public LinePlot withoutLegend() {
+        this.legend = false;
+        return this;
+    }
+
+    /** Writes the PNG atomically. */
     public void write(Path file) {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel)
                 .yAxisTitle(yLabel).build();
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        chart.getStyler().setLegendVisible(legend);
+        chart.getStyler().setYAxisDecimalPattern("0.###");
         if (yMin != null) {
             chart.getStyler().setYAxisMin(yMin);
             chart.getStyler().setYAxisMax(yMax);
@@ -59,17 +67,9 @@ public final class LinePlot {
             s.setMarker(xy[0].length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
         }
         try {
-            byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-            Path dir = file.toAbsolutePath().getParent();
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.write(tmp, png);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write plot " + file, e);
+            throw new UncheckedIOException("cannot render plot " + file, e);
         }
     }
 }

@@ -3,19 +3,18 @@ package dev.kiln.train;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import dev.kiln.cli.BadInputException;
+import dev.kiln.io.AtomicFiles;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,47 +37,26 @@ public record Checkpoint(JsonObject header, Map<String, float[]> arrays) {
         arrays = new LinkedHashMap<>(arrays);
     }
 
-    /** Writes atomically: temp file, fsync, rename. */
+    /** Writes atomically: temp file, fsync, rename ({@link AtomicFiles}). */
     public void write(Path file) {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
-        try {
-            Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try (var fos = Files.newOutputStream(tmp);
-                 var out = new DataOutputStream(new BufferedOutputStream(fos, 1 << 16))) {
-                out.write(MAGIC);
-                out.writeInt(VERSION);
-                byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
-                out.writeInt(json.length);
-                out.write(json);
-                out.writeInt(arrays.size());
-                for (Map.Entry<String, float[]> e : arrays.entrySet()) {
-                    out.writeUTF(e.getKey());
-                    float[] a = e.getValue();
-                    out.writeInt(a.length);
-                    for (float v : a) out.writeFloat(v);
-                }
-                out.flush();
-                if (fos instanceof java.io.FileOutputStream f) f.getFD().sync();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (var out = new DataOutputStream(bytes)) {
+            out.write(MAGIC);
+            out.writeInt(VERSION);
+            byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
+            out.writeInt(json.length);
+            out.write(json);
+            out.writeInt(arrays.size());
+            for (Map.Entry<String, float[]> e : arrays.entrySet()) {
+                out.writeUTF(e.getKey());
+                float[] a = e.getValue();
+                out.writeInt(a.length);
+                for (float v : a) out.writeFloat(v);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint " + file, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the original error matters more
-                }
-            }
+            throw new UncheckedIOException("cannot encode checkpoint " + file, e);
         }
+        AtomicFiles.write(file, bytes.toByteArray());
     }
 
     /** Reads a checkpoint; a file that is not one, or is cut short, is reported as bad input. */

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.kiln.cli.BadInputException;
+import dev.kiln.io.AtomicFiles;
 import dev.kiln.report.LinePlot;
 
 import java.io.IOException;
@@ -90,8 +91,8 @@ public final class CollapseExperiment {
             rows.add(row(c.name(), r.summary()));
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
-        Trainer.writeAtomically(out.resolve("comparison.json"), Trainer.PRETTY.toJson(rows));
-        Trainer.writeAtomically(out.resolve("comparison.md"), markdown(size, data.description(), rows, minutes));
+        AtomicFiles.writeString(out.resolve("comparison.json"), Trainer.PRETTY.toJson(rows));
+        AtomicFiles.writeString(out.resolve("comparison.md"), markdown(size, data.description(), rows, minutes));
         plot(histories, out);
         console.println();
         console.print(markdown(size, data.description(), rows, minutes));

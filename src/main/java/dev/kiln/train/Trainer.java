@@ -13,6 +13,7 @@ import dev.kiln.cli.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.TaskSplit;
 import dev.kiln.freebits.FreeBits;
+import dev.kiln.io.AtomicFiles;
 import dev.kiln.freebits.FreeBitsDiagnostics;
 import dev.kiln.loss.CrossEntropy;
 import dev.kiln.loss.FocalLoss;
@@ -40,7 +41,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -170,7 +170,7 @@ public final class Trainer {
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
         JsonObject summary = summary(lines, status, failure, wall);
-        writeAtomically(runDir.resolve(SUMMARY), PRETTY.toJson(summary));
+        AtomicFiles.writeString(runDir.resolve(SUMMARY), PRETTY.toJson(summary));
         return new Result(lines, summary);
     }
 
@@ -309,7 +309,7 @@ public final class Trainer {
                 }
                 rewriteMetrics(lines);
             }
-            writeAtomically(runDir.resolve("config.json"), cfg.toPrettyJson());
+            AtomicFiles.writeString(runDir.resolve("config.json"), cfg.toPrettyJson());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare run directory " + runDir, e);
         }
@@ -358,7 +358,7 @@ public final class Trainer {
     private void rewriteMetrics(List<JsonObject> lines) {
         StringBuilder sb = new StringBuilder();
         for (JsonObject o : lines) sb.append(GSON.toJson(o)).append('\n');
-        writeAtomically(runDir.resolve(METRICS), sb.toString());
+        AtomicFiles.writeString(runDir.resolve(METRICS), sb.toString());
     }
 
     private void appendLine(JsonObject line) {
@@ -367,23 +367,6 @@ public final class Trainer {
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + runDir.resolve(METRICS), e);
-        }
-    }
-
-    /** Writes a text file through a temporary file and a rename, so readers never see half of it. */
-    public static void writeAtomically(Path file, String text) {
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
