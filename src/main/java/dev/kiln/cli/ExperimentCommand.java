@@ -26,7 +26,8 @@ public final class ExperimentCommand implements Runnable {
     }
 
     @Command(name = "collapse",
-            description = {"Spec 001's experiment: naive, ultra-conservative + free bits, cyclical + free bits;",
+            description = {"Spec 001's experiment: naive (class-weighted CE), naive with plain CE, ultra-conservative + free bits,",
+                    "cyclical + free bits;",
                     "same seed, model and data. Writes OUT/comparison.md, comparison.json, beta.png, "
                             + "kl_per_dim.png, non_black_acc.png and one run directory per run."})
     public static final class Collapse implements Callable<Integer> {

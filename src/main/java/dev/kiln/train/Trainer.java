@@ -489,20 +489,21 @@ public final class Trainer {
         console.flush();
     }
 
-    /** The console line of one epoch: every number is a metrics.jsonl key of the same name. */
+    /** The console line of one epoch: every label is the metrics.jsonl key of the number after it. */
     static String format(JsonObject m) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "epoch %3d  beta %.4f  recon %.4f  kl_raw %.4f  kl_after %.4f",
                 m.get("epoch").getAsInt(), m.get("beta").getAsDouble(), m.get("recon").getAsDouble(),
                 m.get("kl_raw").getAsDouble(), m.get("kl_after").getAsDouble()));
         if (m.has("kl_per_dim_mean")) {
-            sb.append(String.format(Locale.ROOT, "  KL/dim %.4f  AU %d  non-black %.1f%%  black-pred %.1f%%",
+            sb.append(String.format(Locale.ROOT,
+                    "  kl_per_dim_mean %.4f  active_units %d  non_black_acc %.3f  majority_share %.3f",
                     m.get("kl_per_dim_mean").getAsDouble(), m.get("active_units").getAsInt(),
-                    100 * m.get("non_black_acc").getAsDouble(), 100 * m.get("majority_share").getAsDouble()));
+                    m.get("non_black_acc").getAsDouble(), m.get("majority_share").getAsDouble()));
         }
-        sb.append("  fb ").append(m.get("free_bits_verdict").getAsString());
+        sb.append("  free_bits_verdict ").append(m.get("free_bits_verdict").getAsString());
         if (m.has("collapse")) {
-            sb.append(m.get("collapse").getAsBoolean() ? "  COLLAPSE " + m.get("collapse_warnings") : "  ok");
+            sb.append(m.get("collapse").getAsBoolean() ? "  collapse " + m.get("collapse_warnings") : "  collapse no");
         }
         sb.append(String.format(Locale.ROOT, "  (%.1fs)", m.get("epoch_seconds").getAsDouble()));
         return sb.toString();
