@@ -55,7 +55,7 @@ final class Charts {
             int count = 0;
             for (int i = 0; i < n; i++) if (labels[i] == k) count++;
             if (count == 0) continue;
-            double[] x = new double[count], y = new double[count];
+            double[] x = new double[count], y = new double[count];    // [count] the class's points
             int j = 0;
             for (int i = 0; i < n; i++) {
                 if (labels[i] != k) continue;
@@ -120,7 +120,7 @@ final class Charts {
 
     /** Points of the axis-aligned ellipse centred at (cx, cy) with half-axes (rx, ry), closed: {x[], y[]}. */
     static double[][] ellipse(double cx, double cy, double rx, double ry) {
-        double[] x = new double[ELLIPSE_SEGMENTS + 1], y = new double[ELLIPSE_SEGMENTS + 1];
+        double[] x = new double[ELLIPSE_SEGMENTS + 1], y = new double[ELLIPSE_SEGMENTS + 1];   // [49], last = first
         for (int i = 0; i <= ELLIPSE_SEGMENTS; i++) {
             double t = 2 * Math.PI * i / ELLIPSE_SEGMENTS;
             x[i] = cx + rx * Math.cos(t);

@@ -229,9 +229,10 @@ public final class Lesson {
                 out.resolve(SAMPLES));
 
         // How far is each sample from the nearest real image? A real test image sets the scale.
-        float[] reference = data.train().batch(firstN(data.train().size(), NEIGHBOURS)).data;   // [R, 784]
+        // (random images, not the first ones: the splits are stored class by class)
+        float[] reference = data.train().batch(randomIndices(data.train().size(), NEIGHBOURS, 2)).data;  // [R, 784]
         int real = Math.min(HOOK_SAMPLES, data.test().size());
-        float[] testImages = data.test().batch(firstN(data.test().size(), real)).data;          // [real, 784]
+        float[] testImages = data.test().batch(randomIndices(data.test().size(), real, 3)).data;       // [real, 784]
         double aeDistance = meanNearestDistance(aeSamples, HOOK_SAMPLES, reference);
         double vaeDistance = meanNearestDistance(vaeSamples, HOOK_SAMPLES, reference);
         double realDistance = meanNearestDistance(testImages, real, reference);
@@ -268,7 +269,7 @@ public final class Lesson {
         Encoded codes = encode(ae.vae(), MAP_POINTS);
         Charts.latentMap("Autoencoder, 2-D latent: each test image is a point (no σ)", codes.mu(), null,
                 codes.labels(), data.classNames(), new int[0], out.resolve(LATENT_AE));
-        double[] lo = new double[2], hi = new double[2];
+        double[] lo = new double[2], hi = new double[2];               // [2] per latent coordinate
         range(codes.mu(), lo, hi);
         double outside = shareOutside(codes.mu(), Charts.PRIOR_RADIUS);
         aeShareOutside = outside;
@@ -383,7 +384,7 @@ public final class Lesson {
      */
     private void tradeOff() {
         Trained ae = model(AE_20), vae = model(VAE_20);
-        int[] shown = onePerClass(data.test());
+        int[] shown = onePerClass(data.test());                            // [≤ 10] test indices
         Tensor originals = data.test().batch(shown);                                // [10, 784]
         float[] aeRecon = Figures.decode(ae.vae(), ae.vae().forward(originals, false).mu());    // z = μ
         float[] vaeRecon = Figures.decode(vae.vae(), vae.vae().forward(originals, false).mu()); // z = μ
@@ -408,7 +409,8 @@ public final class Lesson {
                 aeBce < vaeBce ? "" : " (in this run the VAE is not worse: too little training to tell)"));
 
         // the β sweep
-        double[] recon = new double[BETAS.length], kl = new double[BETAS.length];
+        double[] recon = new double[BETAS.length];                     // [6] nats per image, by β
+        double[] kl = new double[BETAS.length];                        // [6] nats per image, by β
         List<List<String>> table = new ArrayList<>();
         table.add(List.of("β", "reconstruction (nats/image)", "KL (nats/image)", "reconstruction + KL"));
         JsonArray rows = new JsonArray();
@@ -573,13 +575,17 @@ public final class Lesson {
     /** Encoded test images: means, standard deviations and labels, and which points get an ellipse. */
     private record Encoded(float[] mu, float[] sigma, int[] labels, int[] ellipses) {}
 
-    /** Encodes the first {@code max} test images with z = μ: μ and σ = exp(½ log σ²), both [N, D]. */
+    /**
+     * Encodes {@code max} test images, drawn at random (the same ones for every model), with z = μ:
+     * μ and σ = exp(½ log σ²), both [N, D].
+     */
     private Encoded encode(Vae vae, int max) {
-        int n = Math.min(max, data.test().size()), dims = vae.latentDim();
+        int[] chosen = randomIndices(data.test().size(), max, 4);          // [N] test indices
+        int n = chosen.length, dims = vae.latentDim();
         float[] mu = new float[n * dims], sigma = new float[n * dims];   // [N, D]
         int[] labels = new int[n];                                        // [N]
         for (int from = 0; from < n; from += EVAL_BATCH) {
-            int[] idx = Training.range(from, Math.min(n, from + EVAL_BATCH));
+            int[] idx = Arrays.copyOfRange(chosen, from, Math.min(n, from + EVAL_BATCH));
             Vae.Pass pass = vae.forward(data.test().batch(idx), false);
             System.arraycopy(pass.mu().data, 0, mu, from * dims, pass.mu().size());
             for (int i = 0; i < pass.logVar().size(); i++) {
@@ -588,15 +594,15 @@ public final class Lesson {
             int[] y = data.test().labels(idx);
             System.arraycopy(y, 0, labels, from, y.length);
         }
-        List<Integer> chosen = new ArrayList<>();
-        int[] perClass = new int[data.classNames().size()];
+        List<Integer> ellipses = new ArrayList<>();
+        int[] perClass = new int[data.classNames().size()];               // [10] ellipses chosen so far
         for (int i = 0; i < n; i++) {
             if (perClass[labels[i]] < ELLIPSES_PER_CLASS) {
                 perClass[labels[i]]++;
-                chosen.add(i);
+                ellipses.add(i);
             }
         }
-        return new Encoded(mu, sigma, labels, chosen.stream().mapToInt(Integer::intValue).toArray());
+        return new Encoded(mu, sigma, labels, ellipses.stream().mapToInt(Integer::intValue).toArray());
     }
 
     // ------------------------------------------------------------------------------------------ helpers
@@ -643,7 +649,7 @@ public final class Lesson {
 
     /** The first test image of each class present, in class order. */
     private static int[] onePerClass(FashionMnist set) {
-        int[] first = new int[FashionMnist.CLASSES];
+        int[] first = new int[FashionMnist.CLASSES];                   // [10] first index of each class
         Arrays.fill(first, -1);
         for (int i = 0; i < set.size(); i++) {
             if (first[set.label(i)] < 0) first[set.label(i)] = i;
@@ -651,8 +657,14 @@ public final class Lesson {
         return Arrays.stream(first).filter(i -> i >= 0).toArray();
     }
 
-    private static int[] firstN(int size, int n) {
-        return Training.range(0, Math.min(size, n));
+    /**
+     * min(n, size) distinct indices below {@code size} in a random order, the same for the same
+     * {@code salt} (so every model is shown the same images).
+     */
+    private int[] randomIndices(int size, int n, long salt) {
+        int[] order = Training.range(0, size);
+        new Rng(config.seed() * 104_729L + salt).shuffle(order);
+        return Arrays.copyOf(order, Math.min(size, n));
     }
 
     /** Per-coordinate minimum and maximum of [N, 2] points. */
