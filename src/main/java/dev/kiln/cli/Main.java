@@ -24,6 +24,7 @@ import java.io.PrintWriter;
                 KlCommand.class,
                 FreeBitsCommand.class,
                 ScheduleCommand.class,
+                LessonCommand.class,
         })
 public final class Main implements Runnable {
 
