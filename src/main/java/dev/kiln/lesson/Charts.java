@@ -1,5 +1,6 @@
 package dev.kiln.lesson;
 
+import dev.kiln.io.AtomicFiles;
 import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;

@@ -1,5 +1,6 @@
 package dev.kiln.lesson;
 
+import dev.kiln.io.AtomicFiles;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
