@@ -61,11 +61,17 @@ class TrainConfigTest {
     }
 
     @Test
-    void everyShippedConfigParses() {
+    void everyShippedConfigParses() throws Exception {
         for (String size : CollapseExperiment.SIZES) {
             for (String run : CollapseExperiment.RUNS) {
                 TrainConfig c = CollapseExperiment.preset(size, run);
                 assertEquals(run, c.name());
+            }
+        }
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("configs"))) {
+            for (var f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                TrainConfig c = TrainConfig.load(f);
+                assertEquals(f.getFileName().toString().replace(".json", ""), c.name());
             }
         }
     }
