@@ -24,13 +24,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainerTest {
     static final GridDataset GRIDS = GridDataset.ungrouped(SyntheticArc.generate(48, 5));
 
+    static final String CYCLICAL = "{\"type\": \"cyclical\", \"total_epochs\": 4, \"cycles\": 2, \"ratio\": 0.5,"
+            + " \"max_beta\": 0.2}";
+    static final String ADAPTIVE = "{\"type\": \"adaptive\", \"set_point\": 0.2, \"beta_max\": 0.5}";
+
     static TrainConfig tiny(int epochs, String extra) {
+        return tiny(epochs, CYCLICAL, extra);
+    }
+
+    static TrainConfig tiny(int epochs, String schedule, String extra) {
         return TrainConfig.parse("tiny.json", """
                 {"name": "tiny", "epochs": %d, "batch_size": 8, "latent_dim": 4, "channels1": 4, "channels2": 4,
                  "hidden": 16, "seed": 9, "backend": "reference", "val_fraction": 0.25, "lr": 0.003,
-                 "schedule": {"type": "cyclical", "total_epochs": 4, "cycles": 2, "ratio": 0.5, "max_beta": 0.2},
+                 "schedule": %s,
                  "free_bits": {"mode": "per_dim", "lambda": 0.05}%s}
-                """.formatted(epochs, extra));
+                """.formatted(epochs, schedule, extra));
     }
 
     static Trainer.Result train(TrainConfig cfg, Path dir, boolean resume) {
@@ -48,9 +56,18 @@ class TrainerTest {
 
     @Test
     void killedAndResumedRunEndsWithTheMetricsOfAnUninterruptedOne(@TempDir Path tmp) throws Exception {
-        Trainer.Result straight = train(tiny(4, ""), tmp.resolve("straight"), false);
-        train(tiny(2, ""), tmp.resolve("resumed"), false);                 // "killed" after epoch 2
-        Trainer.Result resumed = train(tiny(4, ""), tmp.resolve("resumed"), true);
+        assertResumeIsExact(tmp, CYCLICAL);
+    }
+
+    @Test
+    void aResumedAdaptiveControllerContinuesExactly(@TempDir Path tmp) throws Exception {
+        assertResumeIsExact(tmp, ADAPTIVE);
+    }
+
+    static void assertResumeIsExact(Path tmp, String schedule) throws Exception {
+        Trainer.Result straight = train(tiny(4, schedule, ""), tmp.resolve("straight"), false);
+        train(tiny(2, schedule, ""), tmp.resolve("resumed"), false);       // "killed" after epoch 2
+        Trainer.Result resumed = train(tiny(4, schedule, ""), tmp.resolve("resumed"), true);
         assertEquals(4, straight.metrics().size());
         assertEquals(4, resumed.metrics().size());
         for (int e = 0; e < 4; e++) {
