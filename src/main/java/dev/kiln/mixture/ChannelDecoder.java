@@ -10,6 +10,7 @@ import dev.kiln.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One decoder shared by every pot, told which pot it decodes by a learned channel embedding added
@@ -51,6 +52,14 @@ public final class ChannelDecoder {
      * @param pots      K
      */
     public ChannelDecoder(int latentDim, int[] hidden, int out, int pots, Rng rng) {
+        this(latentDim, hidden, out, pots, ReLU::new, rng);
+    }
+
+    /**
+     * As above with another hidden activation (the gradient tests use a smooth one, so that central
+     * differences never straddle a ReLU kink).
+     */
+    ChannelDecoder(int latentDim, int[] hidden, int out, int pots, Supplier<Layer> activation, Rng rng) {
         if (hidden.length == 0) throw new IllegalArgumentException("ChannelDecoder needs at least one hidden layer");
         this.latentDim = latentDim;
         this.pots = pots;
@@ -60,11 +69,11 @@ public final class ChannelDecoder {
         List<Layer> layers = new ArrayList<>();
         int width = firstWidth;
         for (int i = 1; i < hidden.length; i++) {
-            layers.add(new ReLU());
+            layers.add(activation.get());
             layers.add(new Linear(width, hidden[i], rng));
             width = hidden[i];
         }
-        layers.add(new ReLU());
+        layers.add(activation.get());
         layers.add(new Linear(width, out, rng));
         this.rest = new Sequential(layers);
     }
@@ -107,6 +116,11 @@ public final class ChannelDecoder {
         all.add(embedding);
         for (Param p : rest.params()) all.add(p.prefixed("rest"));
         return all;
+    }
+
+    /** The first layer's weight W0, [H0, D]. */
+    Param firstWeight() {
+        return first.weight();
     }
 
     /** The embedding parameter, [K, H0]. */

@@ -263,7 +263,7 @@ public record MixtureConfig(
         double splitMargin = 2.0;
         int patience = 2, minStage = 3, kickEpochs = 1;
         double minRel = 0.002, minGain = 0.002, alpha = 0.01;
-        double kickTemp = 2.0, kickBias = 4.0, kickLambda = 0.1;
+        double kickTemp = 2.0, kickBias = 1.0, kickLambda = 0.5;
         if (c != null) {
             enabled = c.bool("enabled", enabled);
             trigger = c.choice("trigger", trigger, "plateau", "normality");

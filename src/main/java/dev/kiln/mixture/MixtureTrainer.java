@@ -234,9 +234,14 @@ public final class MixtureTrainer {
                 copyOptimizerState(parent, event.pot());
                 e.addProperty("parent", parent);
                 e.addProperty("split_spread", axis.spread());
-                double[] after = validate(curriculum.active()).usage().usage();
+                Validation split = validate(curriculum.active());
+                double[] after = split.usage().usage();
                 e.addProperty("parent_usage_after_split", after[parent]);
                 e.addProperty("child_usage_after_split", after[event.pot()]);
+                for (int pot : new int[] {parent, event.pot()}) {
+                    model.recentre(pot, PotSplit.principal(split.mu(), split.chosen(), pot, cfg.pots(),
+                            cfg.latentDim()).center());
+                }
             }
             line.add("event", e);
         } else {
@@ -269,7 +274,7 @@ public final class MixtureTrainer {
         MixtureVae.Pass p = model.forward(batch.inputs(), settings);
         Likelihood.Term term = likelihood.term();
         double recon = term.forward(p.out(), batch);
-        Tensor klMatrix = kl.forward(p.mu(), p.logVar());                         // [B, K·D]
+        Tensor klMatrix = kl.forward(openColumns(p.mu(), active, dims), openColumns(p.logVar(), active, dims));  // [B, K·D]
         float[] klPot = new float[b * pots];                                       // [B, K]
         for (int i = 0; i < b; i++) {
             for (int c = 0; c < pots; c++) {
@@ -298,6 +303,22 @@ public final class MixtureTrainer {
             model.backward(new MixtureVae.Grads(term.backward(), dQ, prior.backward(lam), g.dMu(), g.dLogVar()));
         }
         return new StepLoss(recon, klTerm, penalty, total);
+    }
+
+    /**
+     * A copy of a [B, K·D] posterior parameter with the closed pots' columns set to 0, so that their
+     * KL is exactly 0 and never computed from whatever their untrained heads emit (the KL weights
+     * them by q = 0 anyway; this also keeps an overflow there from stopping the run).
+     */
+    static Tensor openColumns(Tensor x, boolean[] active, int dims) {
+        Tensor out = x.copy();
+        int batch = x.dim(0), pots = active.length;
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < pots; k++) {
+                if (!active[k]) java.util.Arrays.fill(out.data, (b * pots + k) * dims, (b * pots + k + 1) * dims, 0f);
+            }
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------------------------ validation
@@ -351,7 +372,7 @@ public final class MixtureTrainer {
             MixtureVae.Evaluation e = model.evaluate(batch.inputs(), active);
             Likelihood.Term term = likelihood.term();
             reconSum += term.forward(e.out(), batch) * idx.length;
-            Tensor k = kl.forward(e.mu(), e.logVar());
+            Tensor k = kl.forward(openColumns(e.mu(), active, dims), openColumns(e.logVar(), active, dims));
             for (int i = 0; i < idx.length; i++) {
                 int c = e.chosen()[i];
                 for (int d = 0; d < dims; d++) klSum += k.data[(i * pots + c) * dims + d];

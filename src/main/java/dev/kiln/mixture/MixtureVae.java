@@ -14,6 +14,7 @@ import dev.kiln.tensor.Tensor;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * The responsibility-conditioned mixture VAE of seed 004: K = K_max latent channels ("pots"), each
@@ -96,6 +97,12 @@ public final class MixtureVae {
      * @param rng        initializes the weights; two splits of it draw ε and the Gumbel noise
      */
     public MixtureVae(int inputSize, int[] hidden, int latentDim, int pots, Likelihood likelihood, Rng rng) {
+        this(inputSize, hidden, latentDim, pots, likelihood, ReLU::new, rng);
+    }
+
+    /** As above with another hidden activation than ReLU (the gradient tests use a smooth one). */
+    MixtureVae(int inputSize, int[] hidden, int latentDim, int pots, Likelihood likelihood,
+               Supplier<Layer> activation, Rng rng) {
         if (hidden.length == 0) throw new IllegalArgumentException("MixtureVae needs at least one hidden layer");
         this.inputSize = inputSize;
         this.pots = pots;
@@ -105,7 +112,7 @@ public final class MixtureVae {
         int width = inputSize;
         for (int h : hidden) {
             enc.add(new Linear(width, h, rng));
-            enc.add(new ReLU());
+            enc.add(activation.get());
             width = h;
         }
         this.body = new Sequential(enc);
@@ -114,7 +121,7 @@ public final class MixtureVae {
         this.logVarHead = new Linear(width, pots * latentDim, rng);
         int[] mirrored = new int[hidden.length];
         for (int i = 0; i < hidden.length; i++) mirrored[i] = hidden[hidden.length - 1 - i];
-        this.decoder = new ChannelDecoder(latentDim, mirrored, outputSize, pots, rng);
+        this.decoder = new ChannelDecoder(latentDim, mirrored, outputSize, pots, activation, rng);
         this.noise = rng.split();
         this.gumbel = rng.split();
         this.reparam = new Reparameterize(noise);
@@ -309,6 +316,32 @@ public final class MixtureVae {
         double b = by[parent];
         by[child] = (float) (b + half * gb);
         by[parent] = (float) (b - half * gb);
+    }
+
+    /**
+     * Moves pot k's codes by −m without changing a single reconstruction: the μ head's bias for pot k
+     * becomes b_μ[k] − m and the pot's embedding becomes E[k] + W0·m, so that
+     * <pre>
+     *   h0 = W0·(μ − m + σ·ε) + b0 + E[k] + W0·m = W0·(μ + σ·ε) + b0 + E[k]      (unchanged)
+     * </pre>
+     * With m the mean code of the samples the pot explains, its codes are centred on the prior's
+     * mean again (lower KL), and the pot's location in code space moves into its embedding, which
+     * is what makes a pot decode its own kind of sample from z ~ N(0, I).
+     *
+     * @param mean m, [D]
+     */
+    public void recentre(int pot, float[] mean) {
+        if (mean.length != latentDim) throw new IllegalArgumentException("recentre: mean has " + mean.length + " values, D = " + latentDim);
+        float[] bm = muHead.bias().value.data;                        // [K·D]
+        for (int d = 0; d < latentDim; d++) bm[pot * latentDim + d] -= mean[d];
+        float[] w0 = decoder.firstWeight().value.data;                // [H0, D]
+        float[] e = decoder.embedding().value.data;                   // [K, H0]
+        int h0 = decoder.embedding().value.dim(1);
+        for (int j = 0; j < h0; j++) {
+            double shift = 0;
+            for (int d = 0; d < latentDim; d++) shift += (double) w0[j * latentDim + d] * mean[d];
+            e[pot * h0 + j] += (float) shift;
+        }
     }
 
     /**
