@@ -1,5 +1,8 @@
 package dev.kiln.cli;
 
+import dev.kiln.mixture.MixtureConfig;
+import dev.kiln.mixture.MixtureSplit;
+import dev.kiln.mixture.MixtureTrainer;
 import dev.kiln.train.ArcData;
 import dev.kiln.train.TrainConfig;
 import dev.kiln.train.Trainer;
@@ -13,7 +16,8 @@ import java.util.concurrent.Callable;
 
 /** {@code kiln train --config FILE [--data DIR] --out RUN_DIR [--resume]}. */
 @Command(name = "train",
-        description = {"Train the convolutional β-VAE on ARC grids.",
+        description = {"Train the convolutional β-VAE on ARC grids, or (a config with \"model\": \"mixture\") the "
+                + "mixture VAE with the pots curriculum on Fashion-MNIST or ARC (docs/mixture.md).",
                 "Writes RUN_DIR/config.json, metrics.jsonl (one line per epoch), checkpoint.bin and summary.json."})
 public final class TrainCommand implements Callable<Integer> {
 
@@ -26,7 +30,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR",
             description = "Directory of ARC-AGI task files (e.g. ARC-AGI/data/training). "
-                    + "Default: the synthetic ARC-like generator.")
+                    + "Default: the synthetic ARC-like generator. For a mixture config with \"dataset\": "
+                    + "\"fashion_mnist\": a Fashion-MNIST directory or .tgz (default: the kiln cache).")
     Path data;
 
     @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory.")
@@ -40,9 +45,15 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        if (MixtureConfig.isMixture(config)) {
+            MixtureConfig mixture = MixtureConfig.load(config);
+            MixtureTrainer.Result result = new MixtureTrainer(mixture, MixtureSplit.load(mixture, data), out, console)
+                    .run(resume);
+            return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;
+        }
         TrainConfig cfg = TrainConfig.load(config);
         ArcData grids = ArcData.load(data, cfg.syntheticGrids());
-        PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         Trainer.Result result = new Trainer(cfg, grids.grids(), grids.description(), out, console,
                 System.console() != null).run(resume);
         return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;

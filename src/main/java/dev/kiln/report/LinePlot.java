@@ -1,6 +1,8 @@
 package dev.kiln.report;
 
 import dev.kiln.io.AtomicFiles;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -19,6 +21,7 @@ public final class LinePlot {
     private final String xLabel;
     private final String yLabel;
     private final Map<String, double[][]> series = new LinkedHashMap<>();   // name → {x[], y[]}
+    private final Map<Double, String> markers = new LinkedHashMap<>();     // x → label, drawn as vertical lines
     private Double yMin;
     private Double yMax;
     private boolean legend = true;
@@ -49,6 +52,18 @@ public final class LinePlot {
         return this;
     }
 
+    /** Marks x with a vertical line and a label at the top (an event such as a curriculum step). */
+    public LinePlot marker(double x, String label) {
+        markers.put(x, label);
+        return this;
+    }
+
+    private double dataMax() {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double[][] xy : series.values()) for (double v : xy[1]) if (Double.isFinite(v)) max = Math.max(max, v);
+        return Double.isFinite(max) ? max : 1;
+    }
+
     /** Writes the PNG atomically. */
     public void write(Path file) {
         XYChart chart = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle(xLabel)
@@ -65,6 +80,11 @@ public final class LinePlot {
             if (xy[0].length == 0) continue;
             XYSeries s = chart.addSeries(e.getKey(), xy[0], xy[1]);
             s.setMarker(xy[0].length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+        }
+        double top = yMax != null ? yMax : dataMax();
+        for (Map.Entry<Double, String> m : markers.entrySet()) {
+            chart.addAnnotation(new AnnotationLine(m.getKey(), true, false));
+            chart.addAnnotation(new AnnotationText(m.getValue(), m.getKey(), top, false));
         }
         try {
             AtomicFiles.write(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
