@@ -66,7 +66,10 @@ import java.util.Map;
  * </pre>
  * <b>One epoch</b> ends with the validation pass (z = μ, each sample decoded by its most responsible
  * pot c* = argmax_A y): the validation objective V = mean(recon + KL of c*), usage, peakiness, purity,
- * the normality test; then the curriculum sees V and may open the next pot for the next epoch.
+ * the normality test; then the curriculum sees V and may open the next pot for the next epoch. With
+ * {@code "new_pot": "split"} the new pot starts as a split of the busiest open pot ({@link PotSplit},
+ * {@link MixtureVae#splitPot}), takes over that pot's optimizer moments ({@link #copyOptimizerState}),
+ * and both pots are re-centred on their members' mean code ({@link MixtureVae#recentre}).
  */
 public final class MixtureTrainer {
     static final Gson GSON = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();

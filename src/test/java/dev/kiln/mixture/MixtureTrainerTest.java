@@ -113,11 +113,16 @@ class MixtureTrainerTest {
 
     @Test
     void aKilledAndResumedRunEndsWithTheMetricsOfAnUninterruptedOne(@TempDir Path tmp) {
-        MixtureTrainer.Result straight = train(blobs(9, true), tmp.resolve("straight"), false);
-        train(blobs(5, true), tmp.resolve("resumed"), false);                 // "killed" after epoch 5
-        MixtureTrainer.Result resumed = train(blobs(9, true), tmp.resolve("resumed"), true);
-        assertEquals(9, resumed.metrics().size());
-        for (int e = 0; e < 9; e++) {
+        // killed right after the first unlock (epoch 9: split, moments copied, re-centred), so the
+        // resumed run starts with the kick and the restored curriculum
+        MixtureTrainer.Result straight = train(blobs(12, true), tmp.resolve("straight"), false);
+        JsonObject ninth = straight.metrics().get(8);
+        assertEquals("unlock", ninth.getAsJsonObject("event").get("type").getAsString(), "the scenario needs an unlock at 9");
+        train(blobs(9, true), tmp.resolve("resumed"), false);
+        MixtureTrainer.Result resumed = train(blobs(12, true), tmp.resolve("resumed"), true);
+        assertEquals(12, resumed.metrics().size());
+        assertTrue(resumed.metrics().get(9).get("kick").getAsBoolean());
+        for (int e = 0; e < 12; e++) {
             assertEquals(withoutTiming(straight.metrics().get(e)), withoutTiming(resumed.metrics().get(e)), "epoch " + (e + 1));
         }
         assertEquals(straight.summary().get("events"), resumed.summary().get("events"));
