@@ -31,7 +31,6 @@ class BetaScheduleProperties {
     // ------------------------------------------------------------------ properties
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 400)
     @Label("β stays in [0, max_beta] for every epoch, t = 0 and t far past the end included")
     void betaStaysWithinZeroAndMax(@ForAll("schedules") BetaSchedule schedule, @ForAll("epochs") double epoch) {
@@ -53,7 +52,6 @@ class BetaScheduleProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 300)
     @Label("monotone schedules never decrease")
     void monotoneSchedulesNeverDecrease(@ForAll("monotoneSchedules") BetaSchedule schedule,
@@ -66,7 +64,6 @@ class BetaScheduleProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 300)
     @Label("cyclical is periodic: β(t + k·P) = β(t), also past total_epochs")
     void cyclicalIsPeriodic(@ForAll("cyclicals") CyclicalSchedule schedule,
@@ -79,7 +76,6 @@ class BetaScheduleProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     @Label("each cycle starts at β = 0 and holds max_beta after its rising fraction")
     void eachCycleStartsAtZeroAndHoldsMaxAfterTheRatio(@ForAll("cyclicals") CyclicalSchedule s,
@@ -93,7 +89,6 @@ class BetaScheduleProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     @Label("every ramp shape goes from 0 to 1 without decreasing")
     void rampShapesRiseFromZeroToOne(@ForAll RampShape shape, @ForAll("fractions") double u, @ForAll("fractions") double v) {

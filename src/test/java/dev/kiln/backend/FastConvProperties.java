@@ -72,7 +72,6 @@ class FastConvProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 60)
     void fastConvForwardMatchesTheReference(@ForAll("convCases") ConvCase c) {
         ConvShape s = c.shape();
@@ -97,7 +96,6 @@ class FastConvProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 60)
     void fastConvBackwardDataMatchesTheReference(@ForAll("convCases") ConvCase c) {
         ConvShape s = c.shape();
@@ -122,7 +120,6 @@ class FastConvProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 60)
     void fastConvBackwardWeightsMatchesTheReference(@ForAll("convCases") ConvCase c) {
         ConvShape s = c.shape();

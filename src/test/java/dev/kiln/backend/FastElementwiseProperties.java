@@ -3,6 +3,7 @@ package dev.kiln.backend;
 import dev.kiln.rand.Rng;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.StatisticsReport;
@@ -37,7 +38,6 @@ class FastElementwiseProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 60)
     void fastActivationsAreTheReferenceBitForBit(@ForAll Activation f, @ForAll("elementwiseLengths") int n,
                                                  @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
@@ -75,13 +75,14 @@ class FastElementwiseProperties {
         Arbitrary<Integer> inner = Arbitraries.frequencyOf(
                 Tuple.of(2, Arbitraries.just(1)),
                 Tuple.of(2, Arbitraries.integers().between(2, 30)),
-                Tuple.of(1, Arbitraries.just(900)));
+                Tuple.of(2, Arbitraries.just(900)));
         return net.jqwik.api.Combinators.combine(rows, classes, inner).as((r, c, s) -> new int[] {r, c, s});
     }
 
     @StatisticsReport(onFailureOnly = true)
-
-    @Property(tries = 40)
+    // Purely random tries (no edge-case mixing), so that each try draws inner = 900 with
+    // probability 1/3 and the coverage check below fails by chance with probability (2/3)^40 < 1e-7.
+    @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
     void fastClassAxisKernelsAreTheReferenceBitForBit(@ForAll("classAxisShapes") int[] shape,
                                                       @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
         int rows = shape[0], classes = shape[1], inner = shape[2];
@@ -117,7 +118,6 @@ class FastElementwiseProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 40)
     void kernelsTheFastBackendDelegatesAreTheReferenceBitForBit(@ForAll("elementwiseLengths") int n,
                                                                @ForAll boolean decoupled,

@@ -50,7 +50,6 @@ class FastGemmProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 80)
     void fastGemmMatchesTheReferenceForEveryTransposeShapeAndOffset(@ForAll("gemmCases") GemmCase g) {
         Rng rng = new Rng(g.seed());

@@ -29,7 +29,6 @@ class FreeBitsProperties {
     // ------------------------------------------------------------------ value properties
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 300)
     @Label("kl_after never exceeds kl_raw, and the reduction lies in [0, 100] %")
     void klAfterNeverExceedsKlRaw(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -47,7 +46,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 300)
     @Label("kl_after never increases as lambda grows")
     void klAfterIsNonIncreasingInLambda(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -59,7 +57,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     @Label("lambda = 0 is the identity: kl_after = kl_raw and every element gets gradient 1/(B·D)")
     void zeroLambdaIsTheIdentity(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k) {
@@ -74,7 +71,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 300)
     @Label("the gradient mask is exactly the clamp: 1/(B·D) where the element's unit is at least lambda, 0 below")
     void gradientMaskMatchesTheClamp(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -93,7 +89,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 150)
     @Label("the gradient of kl_after matches central differences (away from the hinge)")
     void gradientMatchesCentralDifferences(@ForAll FreeBitsMode mode, @ForAll("positiveKlBatches") KlBatch k,
@@ -125,7 +120,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     @Label("per_dim's published objective is Kingma's floor, mean_j max(lambda, KL_j)")
     void perDimPublishedObjectiveIsTheFloor(@ForAll("klBatches") KlBatch k, @ForAll("lambdas") double lambda) {
@@ -143,7 +137,6 @@ class FreeBitsProperties {
     // ------------------------------------------------------------------ calibration
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     @Label("the calibrated lambda removes exactly the target fraction of the penalty")
     void calibrationHitsTheTargetReduction(@ForAll FreeBitsMode mode, @ForAll("klBatches") KlBatch k,
@@ -156,7 +149,6 @@ class FreeBitsProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 100)
     @Label("on a single mean KL, calibration is seed 003's closed form lambda = r · kl_raw")
     void singleValueCalibrationIsTheClosedForm(@ForAll FreeBitsMode mode, @ForAll("klValues") double klRaw,

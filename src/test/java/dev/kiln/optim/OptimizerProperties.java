@@ -32,7 +32,6 @@ class OptimizerProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 200)
     void adamFirstStepMovesEachParameterByLrTimesSignOfGradient(@ForAll("gradients") float[] g,
                                                                 @ForAll @FloatRange(min = 1e-4f, max = 1e-1f) @net.jqwik.api.constraints.Scale(6) float lr) {
@@ -47,7 +46,6 @@ class OptimizerProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 100)
     void adamWDecayIsDecoupledFromTheGradientScale(@ForAll("gradients") float[] g,
                                                    @ForAll @FloatRange(min = 1f, max = 1000f) float gradScale) {
@@ -110,7 +108,6 @@ class OptimizerProperties {
     }
 
     @StatisticsReport(onFailureOnly = true)
-
     @Property(tries = 100)
     void clippingCapsTheGlobalNormAndKeepsTheDirection(@ForAll("gradients") float[] g,
                                                        @ForAll @FloatRange(min = 0.01f, max = 10f) float maxNorm) {
