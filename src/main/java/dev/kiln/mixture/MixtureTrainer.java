@@ -6,7 +6,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.backend.Backends;
 import dev.kiln.cli.BadInputException;
@@ -19,21 +18,14 @@ import dev.kiln.rand.Rng;
 import dev.kiln.tensor.NonFiniteException;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.train.Checkpoint;
-import dev.kiln.train.Trainer;
+import dev.kiln.train.RunDirectory;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Trains the mixture VAE ({@link MixtureVae}) with the logit-MoG prior ({@link LogitMogPrior}) and
@@ -74,9 +66,9 @@ import java.util.Map;
 public final class MixtureTrainer {
     static final Gson GSON = new GsonBuilder().serializeNulls().serializeSpecialFloatingPointValues().create();
     static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-    public static final String METRICS = "metrics.jsonl";
-    public static final String CHECKPOINT = "checkpoint.bin";
-    public static final String SUMMARY = "summary.json";
+    public static final String METRICS = RunDirectory.METRICS;
+    public static final String CHECKPOINT = RunDirectory.CHECKPOINT;
+    public static final String SUMMARY = RunDirectory.SUMMARY;
     public static final String USAGE_PLOT = "usage.png";
     public static final String DECODINGS = "decodings.png";
     public static final String MEMBERS = "members.png";
@@ -89,6 +81,7 @@ public final class MixtureTrainer {
     private final MixtureData validation;
     private final String dataSource;
     private final Path runDir;
+    private final RunDirectory files;
     private final PrintStream console;
 
     private final MixtureVae model;
@@ -113,6 +106,7 @@ public final class MixtureTrainer {
         this.validation = data.validation();
         this.dataSource = data.description();
         this.runDir = runDir;
+        this.files = new RunDirectory(runDir);
         this.console = console;
         Backends.use(Backends.pick(cfg.backend()));
         if (train.size() == 0 || validation.size() == 0) {
@@ -136,7 +130,7 @@ public final class MixtureTrainer {
 
     /** Trains from scratch, or from the run directory's checkpoint when {@code resume} is set. */
     public Result run(boolean resume) {
-        List<JsonObject> lines = prepareRunDir(resume);
+        List<JsonObject> lines = files.open(resume, cfg.toJson(), cfg.toPrettyJson(), this::restore);
         long wallStart = System.nanoTime();
         String status = "completed";
         String failure = null;
@@ -155,7 +149,7 @@ public final class MixtureTrainer {
                 break;
             }
             lines.add(line);
-            appendLine(line);
+            files.appendMetrics(line);
             writeCheckpoint(epoch + 1);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
@@ -478,69 +472,22 @@ public final class MixtureTrainer {
 
     // ------------------------------------------------------------------------------------ state
 
-    private List<JsonObject> prepareRunDir(boolean resume) {
-        List<JsonObject> lines = new ArrayList<>();
-        Path metrics = runDir.resolve(METRICS);
-        Path checkpoint = runDir.resolve(CHECKPOINT);
-        try {
-            Files.createDirectories(runDir);
-            if (resume && Files.exists(checkpoint)) {
-                restore(Checkpoint.read(checkpoint));
-                if (Files.exists(metrics)) {
-                    for (String s : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                        if (s.isBlank()) continue;
-                        JsonObject o = JsonParser.parseString(s).getAsJsonObject();
-                        if (o.get("epoch").getAsInt() <= startEpoch) lines.add(o);
-                    }
-                }
-            } else if (!resume && (Files.exists(metrics) || Files.exists(checkpoint))) {
-                throw new BadInputException(runDir + " already holds a run (" + METRICS + " or " + CHECKPOINT
-                        + "); pass --resume to continue it, or choose another --out");
-            }
-            StringBuilder sb = new StringBuilder();
-            for (JsonObject o : lines) sb.append(GSON.toJson(o)).append('\n');
-            AtomicFiles.writeString(metrics, sb.toString());
-            AtomicFiles.writeString(runDir.resolve("config.json"), cfg.toPrettyJson());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run directory " + runDir, e);
-        }
-        return lines;
-    }
-
     private void writeCheckpoint(int epochsDone) {
         JsonObject h = new JsonObject();
-        h.addProperty("epochs_done", epochsDone);
-        h.addProperty("config", cfg.toJson().toString());
         h.add("shuffle_rng", GSON.toJsonTree(shuffle.saveState()));
         h.add("noise_rng", GSON.toJsonTree(model.noise().saveState()));
         h.add("gumbel_rng", GSON.toJsonTree(model.gumbel().saveState()));
-        h.addProperty("optimizer_steps", optimizer.stepCount());
         h.add("curriculum", curriculum.saveState());
         JsonArray ev = new JsonArray();
         for (PotCurriculum.Event e : events) ev.add(e.toJson());
         h.add("events", ev);
-        Map<String, float[]> arrays = new LinkedHashMap<>();
-        for (Param p : model.params()) arrays.put("param/" + p.name, p.value.data);
-        List<float[]> state = optimizer.stateArrays();
-        for (int i = 0; i < state.size(); i++) arrays.put("optimizer/" + i, state.get(i));
-        new Checkpoint(h, arrays).write(runDir.resolve(CHECKPOINT));
+        files.writeCheckpoint(epochsDone, cfg.toJson(), h, model.params(), optimizer);
     }
 
     private void restore(Checkpoint c) {
         JsonObject h = c.header();
-        JsonObject saved = JsonParser.parseString(h.get("config").getAsString()).getAsJsonObject();
-        JsonObject now = cfg.toJson();
-        saved.remove("epochs");
-        now.remove("epochs");
-        if (!saved.equals(now)) {
-            throw new BadInputException(runDir.resolve(CHECKPOINT) + " was written with another config; --resume "
-                    + "needs the same config (only 'epochs' may change)");
-        }
-        startEpoch = h.get("epochs_done").getAsInt();
-        for (Param p : model.params()) c.restoreInto("param/" + p.name, p.value.data);
-        List<float[]> state = optimizer.stateArrays();
-        for (int i = 0; i < state.size(); i++) c.restoreInto("optimizer/" + i, state.get(i));
-        optimizer.setStepCount(h.get("optimizer_steps").getAsLong());
+        startEpoch = RunDirectory.epochsDone(c);
+        RunDirectory.restoreModel(c, model.params(), optimizer);
         shuffle.restoreState(GSON.fromJson(h.get("shuffle_rng"), long[].class));
         model.noise().restoreState(GSON.fromJson(h.get("noise_rng"), long[].class));
         model.gumbel().restoreState(GSON.fromJson(h.get("gumbel_rng"), long[].class));
@@ -550,15 +497,6 @@ public final class MixtureTrainer {
             JsonObject o = e.getAsJsonObject();
             events.add(new PotCurriculum.Event(o.get("type").getAsString(), o.get("epoch").getAsInt(),
                     o.get("pot").getAsInt(), o.get("reason").getAsString()));
-        }
-    }
-
-    private void appendLine(JsonObject line) {
-        try {
-            Files.writeString(runDir.resolve(METRICS), GSON.toJson(line) + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + runDir.resolve(METRICS), e);
         }
     }
 

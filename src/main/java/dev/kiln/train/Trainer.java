@@ -4,7 +4,6 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.BetaController;
 import dev.kiln.anneal.Metrics;
@@ -13,8 +12,8 @@ import dev.kiln.cli.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.TaskSplit;
 import dev.kiln.freebits.FreeBits;
-import dev.kiln.io.AtomicFiles;
 import dev.kiln.freebits.FreeBitsDiagnostics;
+import dev.kiln.io.AtomicFiles;
 import dev.kiln.loss.CrossEntropy;
 import dev.kiln.loss.FocalLoss;
 import dev.kiln.loss.GaussianKl;
@@ -35,13 +34,8 @@ import dev.kiln.rand.Rng;
 import dev.kiln.tensor.NonFiniteException;
 import dev.kiln.tensor.Tensor;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -65,10 +59,9 @@ import java.util.Locale;
 public final class Trainer {
     static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
     static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
-    /** Checkpoint file name inside a run directory. */
-    public static final String CHECKPOINT = "checkpoint.bin";
-    public static final String METRICS = "metrics.jsonl";
-    public static final String SUMMARY = "summary.json";
+    public static final String CHECKPOINT = RunDirectory.CHECKPOINT;
+    public static final String METRICS = RunDirectory.METRICS;
+    public static final String SUMMARY = RunDirectory.SUMMARY;
     private static final int CELLS = GridDataset.CELLS;
     private static final int CLASSES = GridDataset.CLASSES;
 
@@ -76,6 +69,7 @@ public final class Trainer {
     private final GridDataset data;
     private final String dataSource;
     private final Path runDir;
+    private final RunDirectory files;
     private final PrintStream console;
     private final boolean progressBar;
 
@@ -110,6 +104,7 @@ public final class Trainer {
         this.data = data;
         this.dataSource = dataSource;
         this.runDir = runDir;
+        this.files = new RunDirectory(runDir);
         this.console = console;
         this.progressBar = progressBar;
         Backends.use(Backends.pick(cfg.backend()));
@@ -146,7 +141,7 @@ public final class Trainer {
 
     /** Trains from scratch, or from the run directory's checkpoint when {@code resume} is set. */
     public Result run(boolean resume) {
-        List<JsonObject> lines = prepareRunDir(resume);
+        List<JsonObject> lines = files.open(resume, cfg.toJson(), cfg.toPrettyJson(), this::restore);
         long wallStart = System.nanoTime();
         String status = "completed";
         String failure = null;
@@ -165,7 +160,7 @@ public final class Trainer {
                 break;
             }
             lines.add(line);
-            appendLine(line);
+            files.appendMetrics(line);
             writeCheckpoint(epoch + 1);
         }
         double wall = (System.nanoTime() - wallStart) / 1e9;
@@ -286,88 +281,25 @@ public final class Trainer {
 
     // ------------------------------------------------------------------------------------ state
 
-    private List<JsonObject> prepareRunDir(boolean resume) {
-        List<JsonObject> lines = new ArrayList<>();
-        Path metrics = runDir.resolve(METRICS);
-        Path checkpoint = runDir.resolve(CHECKPOINT);
-        try {
-            Files.createDirectories(runDir);
-            if (resume && Files.exists(checkpoint)) {
-                restore(Checkpoint.read(checkpoint));
-                if (Files.exists(metrics)) {
-                    for (String s : Files.readAllLines(metrics, StandardCharsets.UTF_8)) {
-                        if (s.isBlank()) continue;
-                        JsonObject o = JsonParser.parseString(s).getAsJsonObject();
-                        if (o.get("epoch").getAsInt() <= startEpoch) lines.add(o);
-                    }
-                }
-                rewriteMetrics(lines);
-            } else {
-                if (!resume && (Files.exists(metrics) || Files.exists(checkpoint))) {
-                    throw new BadInputException(runDir + " already holds a run (" + METRICS + " or " + CHECKPOINT
-                            + "); pass --resume to continue it, or choose another --out");
-                }
-                rewriteMetrics(lines);
-            }
-            AtomicFiles.writeString(runDir.resolve("config.json"), cfg.toPrettyJson());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare run directory " + runDir, e);
-        }
-        return lines;
-    }
-
     private void writeCheckpoint(int epochsDone) {
         JsonObject h = new JsonObject();
-        h.addProperty("epochs_done", epochsDone);
-        h.addProperty("config", cfg.toJson().toString());
         h.add("shuffle_rng", GSON.toJsonTree(shuffle.saveState()));
         h.add("noise_rng", GSON.toJsonTree(vae.noise().saveState()));
-        h.addProperty("optimizer_steps", optimizer.stepCount());
         if (annealing instanceof BetaController c) h.add("controller", GSON.toJsonTree(c.saveState()));
         h.add("detector", GSON.toJsonTree(detector.saveState()));
         h.addProperty("collapse_epoch", collapseEpoch);
-        java.util.Map<String, float[]> arrays = new java.util.LinkedHashMap<>();
-        for (Param p : vae.params()) arrays.put("param/" + p.name, p.value.data);
-        List<float[]> state = optimizer.stateArrays();
-        for (int i = 0; i < state.size(); i++) arrays.put("optimizer/" + i, state.get(i));
-        new Checkpoint(h, arrays).write(runDir.resolve(CHECKPOINT));
+        files.writeCheckpoint(epochsDone, cfg.toJson(), h, vae.params(), optimizer);
     }
 
     private void restore(Checkpoint c) {
         JsonObject h = c.header();
-        JsonObject saved = JsonParser.parseString(h.get("config").getAsString()).getAsJsonObject();
-        JsonObject now = cfg.toJson();
-        saved.remove("epochs");
-        now.remove("epochs");
-        if (!saved.equals(now)) {
-            throw new BadInputException(runDir.resolve(CHECKPOINT) + " was written with another config; --resume "
-                    + "needs the same config (only 'epochs' may change)");
-        }
-        startEpoch = h.get("epochs_done").getAsInt();
-        for (Param p : vae.params()) c.restoreInto("param/" + p.name, p.value.data);
-        List<float[]> state = optimizer.stateArrays();
-        for (int i = 0; i < state.size(); i++) c.restoreInto("optimizer/" + i, state.get(i));
-        optimizer.setStepCount(h.get("optimizer_steps").getAsLong());
+        startEpoch = RunDirectory.epochsDone(c);
+        RunDirectory.restoreModel(c, vae.params(), optimizer);
         shuffle.restoreState(GSON.fromJson(h.get("shuffle_rng"), long[].class));
         vae.noise().restoreState(GSON.fromJson(h.get("noise_rng"), long[].class));
         if (annealing instanceof BetaController ctl) ctl.restoreState(GSON.fromJson(h.get("controller"), double[].class));
         detector.restoreState(GSON.fromJson(h.get("detector"), int[].class));
         collapseEpoch = h.get("collapse_epoch").getAsInt();
-    }
-
-    private void rewriteMetrics(List<JsonObject> lines) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonObject o : lines) sb.append(GSON.toJson(o)).append('\n');
-        AtomicFiles.writeString(runDir.resolve(METRICS), sb.toString());
-    }
-
-    private void appendLine(JsonObject line) {
-        try {
-            Files.writeString(runDir.resolve(METRICS), GSON.toJson(line) + "\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + runDir.resolve(METRICS), e);
-        }
     }
 
     private JsonObject summary(List<JsonObject> lines, String status, String failure, double wall) {
