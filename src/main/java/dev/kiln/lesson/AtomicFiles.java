@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes a whole file through a temporary file in the same directory and a rename, so a reader never sees half of it. */
 final class AtomicFiles {
@@ -22,6 +23,10 @@ final class AtomicFiles {
             Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
             try {
                 Files.write(tmp, bytes);
+                if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+                    // createTempFile makes the file private (rw-------); a report is for sharing
+                    Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+                }
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
