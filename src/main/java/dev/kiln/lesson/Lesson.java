@@ -314,10 +314,10 @@ public final class Lesson {
                 gets its *own* cloud N(μ, σ²): the encoder is a function from an image to the parameters of a \
                 distribution, not one distribution for the whole dataset. In training, z is sampled from the \
                 cloud, so the decoder must produce a good image for every z near μ, not just for μ. The median σ \
-                is %.2f: small next to the spread of the means, but not zero, and with thousands of images the \
+                is %s: small next to the spread of the means, but not zero, and with thousands of images the \
                 clouds of similar images overlap and cover the ground between them — roads between the \
                 buildings. %.0f%% of the means lie outside the dashed circle, %s""",
-                ELLIPSES_PER_CLASS, vaeSigma, 100 * vaeOutside,
+                ELLIPSES_PER_CLASS, small(vaeSigma), 100 * vaeOutside,
                 vaeOutside < aeShareOutside
                         ? String.format(Locale.ROOT, "fewer than the autoencoder's %.0f%%: the KL term pulls the codes "
                                 + "towards the centre, where N(0, I) will sample.", 100 * aeShareOutside)
@@ -330,13 +330,14 @@ public final class Lesson {
                 does not fix the gaps. %s The KL term is what forces the organisation.""",
                 noiseSigma < vaeSigma
                         ? String.format(Locale.ROOT, "Nothing stops the encoder from shrinking its clouds, and it does: "
-                                + "median σ = %.3f, against %.2f for the VAE%s, with %.0f%% of the means outside the "
+                                + "median σ = %s, against %s for the VAE%s, with %.0f%% of the means outside the "
                                 + "circle. The noise hardly moves z, so the decoder can treat each code as a point "
-                                + "again: the autoencoder's map, with jitter.", noiseSigma, vaeSigma,
+                                + "again: the autoencoder's map, with jitter.", small(noiseSigma), small(vaeSigma),
                                 noiseSigma < vaeSigma / 4 ? " (most ellipses are too small to see)" : "",
                                 100 * noiseOutside)
                         : String.format(Locale.ROOT, "In this run its clouds did not shrink below the VAE's "
-                                + "(median σ %.3f against %.2f); they do with longer training.", noiseSigma, vaeSigma)));
+                                + "(median σ %s against %s); they do with longer training.", small(noiseSigma),
+                                small(vaeSigma))));
         JsonObject e = new JsonObject();
         e.addProperty("vae_median_sigma", vaeSigma);
         e.addProperty("vae_share_outside_prior_2sigma", vaeOutside);
@@ -384,30 +385,38 @@ public final class Lesson {
      * {0, 0.1, 0.5, 1, 2, 5}: KL falls and reconstruction error rises as β grows.
      */
     private void tradeOff() {
-        Trained ae = model(AE_20), vae = model(VAE_20);
+        Trained ae = model(AE_20), vae = model(VAE_20), blurry = model(sweep(BETAS[BETAS.length - 1]));
         int[] shown = onePerClass(data.test());                            // [≤ 10] test indices
         Tensor originals = data.test().batch(shown);                                // [10, 784]
         float[] aeRecon = Figures.decode(ae.vae(), ae.vae().forward(originals, false).mu());    // z = μ
         float[] vaeRecon = Figures.decode(vae.vae(), vae.vae().forward(originals, false).mu()); // z = μ
+        float[] blurryRecon = Figures.decode(blurry.vae(), blurry.vae().forward(originals, false).mu());
         int k = shown.length;
         Figures.write(Figures.rows(List.of(
                 new Figures.Panel("original", Figures.tiles(originals.data, k, k, 3)),
                 new Figures.Panel("autoencoder", Figures.tiles(aeRecon, k, k, 3)),
-                new Figures.Panel("VAE (β = 1)", Figures.tiles(vaeRecon, k, k, 3)))), out.resolve(RECONSTRUCTIONS));
+                new Figures.Panel("VAE (β = 1)", Figures.tiles(vaeRecon, k, k, 3)),
+                new Figures.Panel(blurry.spec().title(), Figures.tiles(blurryRecon, k, k, 3)))),
+                out.resolve(RECONSTRUCTIONS));
         double aeBce = Training.evaluate(ae.vae(), Objective.autoencoder(), data.test(), EVAL_BATCH).recon();
-        // the VAE evaluated as an autoencoder (z = μ), so that both rows decode the mean code
+        // the VAEs evaluated as autoencoders (z = μ), so that every row decodes the mean code
         double vaeBce = Training.evaluate(vae.vae(), Objective.autoencoder(), data.test(), EVAL_BATCH).recon();
+        double blurryBce = Training.evaluate(blurry.vae(), Objective.autoencoder(), data.test(), EVAL_BATCH).recon();
 
         report.heading(2, "5. The trade-off: sharp codes or an organised space");
         report.image("Test images and their reconstructions by the autoencoder and the VAE", RECONSTRUCTIONS);
         report.paragraph(String.format(Locale.ROOT, """
-                Top row: test images, one per class. Middle: the autoencoder's reconstructions. Bottom: the \
-                VAE's (both decode z = μ). Same architecture, same bottleneck, yet the VAE's are blurrier: \
-                its decoder must work for every z in an overlapping cloud, not for one precise point, so it \
-                hedges between similar images. Reconstruction error on the test split: %.1f nats per image \
-                for the autoencoder, %.1f for the VAE%s. The blur is the price of a latent space you can \
-                sample from, not a failure.""", aeBce, vaeBce,
-                aeBce < vaeBce ? "" : " (in this run the VAE is not worse: too little training to tell)"));
+                Top row: test images, one per class. Then the reconstructions of the autoencoder, of the VAE \
+                (β = 1), and of a VAE with a heavier KL weight, β = %s (every row decodes z = μ). Same \
+                architecture, same bottleneck, yet the VAE's are blurrier, and more so as β grows: its decoder \
+                must work for every z in an overlapping cloud, not for one precise point, so it hedges between \
+                similar images and drops details such as prints, buttons and straps. Reconstruction error on the \
+                test split: %.1f nats per image for the autoencoder, %.1f for the VAE, %.1f with β = %s%s. The \
+                blur is the price of a latent space you can sample from, not a failure.""",
+                Objective.showBeta(BETAS[BETAS.length - 1]), aeBce, vaeBce, blurryBce,
+                Objective.showBeta(BETAS[BETAS.length - 1]),
+                aeBce < vaeBce && vaeBce < blurryBce ? ""
+                        : " (not in increasing order in this run: too little training to tell)"));
 
         // the β sweep
         double[] recon = new double[BETAS.length];                     // [6] nats per image, by β
@@ -449,6 +458,7 @@ public final class Lesson {
         JsonObject t = new JsonObject();
         t.addProperty("ae_test_recon_nats_z_mu", aeBce);
         t.addProperty("vae_test_recon_nats_z_mu", vaeBce);
+        t.addProperty("vae_beta_5_test_recon_nats_z_mu", blurryBce);
         t.add("beta_sweep", rows);
         t.addProperty("kl_falls_monotonically", klFalls);
         t.addProperty("recon_rises_monotonically", reconRises);
@@ -507,10 +517,12 @@ public final class Lesson {
         report.image("Decodings of a grid of codes over the VAE's latent plane", LATENT_GRID);
         report.paragraph(String.format(Locale.ROOT, """
                 The 2-D VAE's decoder applied to a %d × %d grid of codes spanning [−3, 3] in both directions \
-                (z₁ grows to the right, z₂ upwards, as in the latent map of part 3). Every code decodes to \
-                something garment-like, and neighbouring codes give similar images that morph gradually from \
-                one kind of clothing into another: the VAE's map has roads everywhere. That is what makes it \
-                generative: pick any z from N(0, I), decode, and you get a plausible image.""",
+                (z₁ grows to the right, z₂ upwards, as in the latent map of part 3). Nearly every code decodes \
+                to something garment-like, and neighbouring codes give similar images that morph gradually from \
+                one kind of clothing into another: the VAE's map has roads almost everywhere. Faint or mixed \
+                images mark the thinner patches of the map in part 3: the KL term makes the space smooth, not \
+                perfect. That is what makes the VAE generative: pick any z from N(0, I), decode, and you get a \
+                plausible image.""",
                 GRID_SIDE, GRID_SIDE));
     }
 
@@ -523,8 +535,17 @@ public final class Lesson {
                         + "(test split, nats per image):", settings.epochs(), settings.epochs() == 1 ? "" : "s",
                 elbo.get("test_negative_elbo_nats").getAsDouble()));
         report.table(sweepTable);
-        report.paragraph(String.format(Locale.ROOT, "Wall times (%s backend, %d processors):",
-                Backends.current().name(), Runtime.getRuntime().availableProcessors()));
+        double cpu = processCpuSeconds();
+        double load = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        int processors = Runtime.getRuntime().availableProcessors();
+        String crowding = load < 0 ? "unknown"
+                : String.format(Locale.ROOT, "%.1f, so %s", load, load > processors + 0.5
+                        ? "other work was competing for the processors and these wall times are longer than on an "
+                        + "idle machine" : "the machine was not crowded");
+        report.paragraph(String.format(Locale.ROOT, """
+                Wall times (%s backend, %d processors). The process used %s s of CPU time in all; the system's \
+                load average at the end was %s:""", Backends.current().name(), processors,
+                Double.isNaN(cpu) ? "an unknown number of" : String.format(Locale.ROOT, "%.0f", cpu), crowding));
         List<List<String>> table = new ArrayList<>();
         table.add(List.of("part (training included the first time a model is needed)", "seconds"));
         for (Map.Entry<String, Double> w : wallSeconds.entrySet()) {
@@ -550,6 +571,8 @@ public final class Lesson {
         JsonObject w = new JsonObject();
         for (Map.Entry<String, Double> e : wallSeconds.entrySet()) w.addProperty(e.getKey(), e.getValue());
         summary.add("wall_seconds", w);
+        if (!Double.isNaN(cpu)) summary.addProperty("process_cpu_seconds", cpu);
+        if (load >= 0) summary.addProperty("load_average_at_end", load);
         summary.add("models", ms);
     }
 
@@ -613,6 +636,16 @@ public final class Lesson {
         console.println("lesson: part " + name);
         body.run();
         wallSeconds.put(name, seconds(t0));
+    }
+
+    /** CPU time of this process so far, or NaN where the JVM does not say. */
+    private static double processCpuSeconds() {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
+            long nanos = os.getProcessCpuTime();
+            return nanos < 0 ? Double.NaN : nanos / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static double seconds(long t0) {
@@ -686,6 +719,11 @@ public final class Lesson {
             if (x * x + y * y > radius * radius) outside++;
         }
         return n == 0 ? 0 : (double) outside / n;
+    }
+
+    /** A positive number for a caption: two decimals, or two significant digits when below 0.01. */
+    private static String small(double v) {
+        return String.format(Locale.ROOT, v >= 0.01 || v == 0 ? "%.2f" : "%.1e", v);
     }
 
     private static double median(float[] v) {
