@@ -99,7 +99,9 @@ public interface MixtureData {
 
             public int labelCount() { return 0; }
 
-            public String labelName(int k) { throw new UnsupportedOperationException("ARC grids have no labels"); }
+            public String labelName(int k) {
+                throw new IndexOutOfBoundsException("label " + k + " of 0: ARC grids have no labels");
+            }
         };
     }
 
