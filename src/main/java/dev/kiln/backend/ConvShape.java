@@ -47,10 +47,6 @@ public record ConvShape(int batch, int inC, int inH, int inW, int outC, int kH, 
         return new ConvShape(batch, tOutC, tOutH, tOutW, tInC, k, k, stride, pad, tInH, tInW);
     }
 
-    public ConvShape withBatch(int b) {
-        return new ConvShape(b, inC, inH, inW, outC, kH, kW, stride, pad, outH, outW);
-    }
-
     public int xSize() { return batch * inC * inH * inW; }
 
     public int ySize() { return batch * outC * outH * outW; }

@@ -168,11 +168,6 @@ public final class JsonFields {
         }
     }
 
-    /** The path of this object, for messages. */
-    public String path() {
-        return path;
-    }
-
     public String source() {
         return source;
     }
