@@ -27,7 +27,7 @@ import java.util.Objects;
  * the weights say and never renormalizes it behind the caller's back, and the three reductions
  * differ only by a constant factor.
  */
-public final class CrossEntropy {
+public final class CrossEntropy implements ClassLoss {
     /** The name in logs and in {@link dev.kiln.tensor.NonFiniteException} messages. */
     public static final String NAME = "cross_entropy";
 
@@ -50,6 +50,7 @@ public final class CrossEntropy {
     }
 
     /** L for these logits and targets, reduced as configured; caches what {@link #backward} needs. */
+    @Override
     public double forward(Tensor logits, int[] targets) {
         ClassShape s = ClassShape.of(NAME, logits);
         s.requireTargets(NAME, targets);
@@ -68,6 +69,7 @@ public final class CrossEntropy {
     }
 
     /** ∂L/∂logits for dL = 1, the shape of the last logits. */
+    @Override
     public Tensor backward() {
         if (logp == null) throw new IllegalStateException(NAME + ": backward() before forward()");
         Tensor dx = logp.zerosLike();

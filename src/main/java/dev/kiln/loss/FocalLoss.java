@@ -33,7 +33,7 @@ import java.util.Objects;
  * <p>Unit: nats, weighted by α[t]·q^γ ("focal nats"); per batch, per cell or per sample according
  * to the {@link Reduction}. MEAN divides by the cell count B·S, as {@link CrossEntropy} does.
  */
-public final class FocalLoss {
+public final class FocalLoss implements ClassLoss {
     /** The name in logs and in {@link dev.kiln.tensor.NonFiniteException} messages. */
     public static final String NAME = "focal";
 
@@ -59,6 +59,7 @@ public final class FocalLoss {
     }
 
     /** L for these logits and targets, reduced as configured; caches what {@link #backward} needs. */
+    @Override
     public double forward(Tensor logits, int[] targets) {
         ClassShape s = ClassShape.of(NAME, logits);
         s.requireTargets(NAME, targets);
@@ -77,6 +78,7 @@ public final class FocalLoss {
     }
 
     /** ∂L/∂logits for dL = 1, the shape of the last logits. */
+    @Override
     public Tensor backward() {
         if (logp == null) throw new IllegalStateException(NAME + ": backward() before forward()");
         Tensor dx = logp.zerosLike();

@@ -14,6 +14,7 @@ import dev.kiln.data.TaskSplit;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsDiagnostics;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.loss.ClassLoss;
 import dev.kiln.loss.CrossEntropy;
 import dev.kiln.loss.FocalLoss;
 import dev.kiln.loss.GaussianKl;
@@ -80,20 +81,13 @@ public final class Trainer {
     private final Annealing annealing;
     private final FreeBits freeBits;
     private final CollapseDetector detector;
-    private final ReconLoss recon;
+    private final ClassLoss recon;        // per-cell mean over [B, 10, 900] logits
     private final float[] classWeights;   // [10], null for plain CE
     private final Rng shuffle;
     private final GaussianKl kl = new GaussianKl();
 
     private int startEpoch;
     private int collapseEpoch = -1;       // first epoch at which the detector fired, -1 if none
-
-    /** The reconstruction term: per-cell mean over [B, 10, 900] logits. */
-    interface ReconLoss {
-        double forward(Tensor logits, int[] targets);
-
-        Tensor backward();
-    }
 
     /** What a run returns: every epoch's metrics line, and the summary. */
     public record Result(List<JsonObject> metrics, JsonObject summary) {}
@@ -118,9 +112,9 @@ public final class Trainer {
         }
         this.classWeights = inverseFrequencyWeights(classCounts(data, trainIdx), cfg.classWeightPower());
         this.recon = switch (cfg.loss()) {
-            case "ce" -> wrap(new CrossEntropy(Reduction.MEAN));
-            case "weighted_ce" -> wrap(new CrossEntropy(Reduction.MEAN, classWeights));
-            default -> wrap(new FocalLoss(Reduction.MEAN, (float) cfg.focalGamma(), classWeights));
+            case "ce" -> new CrossEntropy(Reduction.MEAN);
+            case "weighted_ce" -> new CrossEntropy(Reduction.MEAN, classWeights);
+            default -> new FocalLoss(Reduction.MEAN, (float) cfg.focalGamma(), classWeights);
         };
 
         Rng root = new Rng(cfg.seed());
@@ -390,22 +384,6 @@ public final class Trainer {
         Double[] out = new Double[x.length];
         for (int i = 0; i < x.length; i++) out[i] = Double.isNaN(x[i]) ? null : x[i];
         return out;
-    }
-
-    private static ReconLoss wrap(CrossEntropy ce) {
-        return new ReconLoss() {
-            public double forward(Tensor logits, int[] targets) { return ce.forward(logits, targets); }
-
-            public Tensor backward() { return ce.backward(); }
-        };
-    }
-
-    private static ReconLoss wrap(FocalLoss focal) {
-        return new ReconLoss() {
-            public double forward(Tensor logits, int[] targets) { return focal.forward(logits, targets); }
-
-            public Tensor backward() { return focal.backward(); }
-        };
     }
 
     private long parameterCount() {
