@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.error.BadInputException;
 import com.google.gson.JsonObject;
 import dev.kiln.data.ArcGrid;
 import dev.kiln.data.ArcLoader;

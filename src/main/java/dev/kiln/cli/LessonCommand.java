@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.error.BadInputException;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.FashionMnist;

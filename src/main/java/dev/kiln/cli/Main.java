@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.error.BadInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

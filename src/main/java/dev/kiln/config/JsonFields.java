@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -10,7 +10,7 @@ import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,6 +1,6 @@
 package dev.kiln.data;
 
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.tensor.Tensor;
 
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;

@@ -9,7 +9,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.anneal.BetaSchedule;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
 
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package dev.kiln.mixture;
 
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.data.FashionMnist;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.TaskSplit;

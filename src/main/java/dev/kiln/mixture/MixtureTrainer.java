@@ -8,7 +8,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.backend.Backends;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.loss.GaussianKl;
 import dev.kiln.nn.Param;
 import dev.kiln.optim.Adam;

@@ -2,7 +2,7 @@ package dev.kiln.train;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.io.AtomicFiles;
 
 import java.io.BufferedInputStream;

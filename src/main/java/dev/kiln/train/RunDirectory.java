@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.nn.Param;
 import dev.kiln.optim.Optimizer;

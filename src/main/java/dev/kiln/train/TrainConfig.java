@@ -8,7 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsMode;

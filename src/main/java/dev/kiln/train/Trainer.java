@@ -8,7 +8,7 @@ import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.BetaController;
 import dev.kiln.anneal.Metrics;
 import dev.kiln.backend.Backends;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.TaskSplit;
 import dev.kiln.freebits.FreeBits;

@@ -1,6 +1,6 @@
 package dev.kiln.data;
 
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package dev.kiln.train;
 
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -2,7 +2,7 @@ package dev.kiln.train;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.kiln.cli.BadInputException;
+import dev.kiln.error.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.SyntheticArc;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.kiln.cli;
+package dev.kiln.error;
 
 /**
  * Bad user input discovered while a command runs (a config value, a data file, an argument that
