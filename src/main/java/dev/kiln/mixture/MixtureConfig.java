@@ -1,7 +1,5 @@
 package dev.kiln.mixture;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
@@ -11,6 +9,9 @@ import dev.kiln.anneal.Annealings;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
+import dev.kiln.io.Json;
+import dev.kiln.train.LoopConfig;
+import dev.kiln.train.OptimizerKind;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -28,11 +29,9 @@ import java.util.Map;
  * over pixels or cells, KL summed over the D dimensions of each pot and weighted by its
  * responsibility, penalty −log p_mix(y)).
  *
- * @param name            run name
- * @param seed            seeds initialization, shuffling, ε and the Gumbel noise
- * @param epochs          epochs to train, ≥ 1
- * @param batchSize       samples per step
- * @param backend         "reference" or "fast"
+ * @param run             the loop's keys (name, seed, epochs, batch_size, optimizer "adam" or
+ *                        "adamw", lr, weight_decay, grad_clip, backend): {@link LoopConfig}; the
+ *                        seed also seeds the Gumbel noise
  * @param dataset         "fashion_mnist", "arc" or "synthetic"
  * @param trainSize       training samples (fashion, synthetic; for arc a cap, 0 = every grid)
  * @param valSize         validation samples (fashion: from the test split; synthetic)
@@ -45,10 +44,6 @@ import java.util.Map;
  * @param pots            K_max
  * @param latentDim       D, latent dimensions per pot
  * @param hidden          encoder widths (the decoder mirrors them)
- * @param optimizer       "adam" or "adamw"
- * @param lr              learning rate
- * @param weightDecay     weight decay
- * @param gradClip        global-norm clip, 0 = off
  * @param routing         routing mode
  * @param temperature     τ schedule
  * @param betaType        β schedule type (toolkit), β weighs the KL
@@ -62,11 +57,10 @@ import java.util.Map;
  * @param decodeSamples   decodings per pot in the grid plot
  */
 public record MixtureConfig(
-        String name, long seed, int epochs, int batchSize, String backend,
+        LoopConfig run,
         String dataset, int trainSize, int valSize, double valFraction, long splitSeed, int syntheticGrids,
         int blobClasses, int blobSide, double blobFlip,
         int pots, int latentDim, int[] hidden,
-        String optimizer, double lr, double weightDecay, double gradClip,
         RoutingMode routing, TemperatureSchedule temperature, Map<String, Object> temperatureParams,
         String betaType, Map<String, Object> betaParams,
         double separation, double sigma, String lambdaType, Map<String, Object> lambdaParams,
@@ -75,11 +69,9 @@ public record MixtureConfig(
     /** The value of the top-level "model" key that selects this trainer. */
     public static final String MODEL = "mixture";
     public static final String[] DATASETS = {"fashion_mnist", "arc", "synthetic"};
-    public static final String[] OPTIMIZERS = {"adam", "adamw"};
-    public static final String[] BACKENDS = {"reference", "fast"};
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
+    /** The loop's defaults for the mixture VAE. */
+    static final LoopConfig.Defaults LOOP = new LoopConfig.Defaults("mixture", 30, 64, 10, OptimizerKind.ADAM,
+            OptimizerKind.ADAMW);
 
     public MixtureConfig {
         hidden = hidden.clone();
@@ -159,11 +151,7 @@ public record MixtureConfig(
             throw new BadInputException(f.source() + ": key 'model': " + (model == null ? "missing" : "'" + model + "'")
                     + "; a mixture config needs \"model\": \"" + MODEL + "\"");
         }
-        String name = f.string("name", "mixture");
-        long seed = f.longInteger("seed", 1);
-        int epochs = f.integer("epochs", 30, 1, 100_000);
-        int batchSize = f.integer("batch_size", 64, 1, 4096);
-        String backend = f.choice("backend", "fast", BACKENDS);
+        LoopConfig run = LoopConfig.read(f, LOOP);
 
         String dataset = f.choice("dataset", "fashion_mnist", DATASETS);
         int trainSize = f.integer("train_size", dataset.equals("arc") ? 0 : 10_000, 0, 10_000_000);
@@ -188,10 +176,6 @@ public record MixtureConfig(
         int pots = f.integer("k_max", 10, 1, 64);
         int latentDim = f.integer("latent_dim", 8, 1, 1024);
         int[] hidden = f.intList("hidden", new int[] {256}, 1, 65_536);
-        String optimizer = f.choice("optimizer", "adam", OPTIMIZERS);
-        double lr = f.number("lr", 1e-3, 1e-8, 10);
-        double weightDecay = f.number("weight_decay", 0, 0, 1);
-        double gradClip = f.number("grad_clip", 10, 0, 1e6);
         RoutingMode routing = RoutingMode.parse(f.choice("routing", "straight_through", RoutingMode.configNames()));
 
         // temperature: {"start", "end", "schedule": {toolkit schedule used as progress}}
@@ -289,9 +273,8 @@ public record MixtureConfig(
                 PotCurriculum.NewPot.parse(newPot), splitMargin);
         int decodeSamples = f.integer("decode_samples", 8, 1, 64);
         f.rejectUnknown();
-        return new MixtureConfig(name, seed, epochs, batchSize, backend, dataset, trainSize, valSize, valFraction,
-                splitSeed, syntheticGrids, blobClasses, blobSide, blobFlip, pots, latentDim, hidden, optimizer, lr,
-                weightDecay, gradClip, routing, temperature, tParams, betaType, betaParams, separation, sigma,
+        return new MixtureConfig(run, dataset, trainSize, valSize, valFraction,
+                splitSeed, syntheticGrids, blobClasses, blobSide, blobFlip, pots, latentDim, hidden, routing, temperature, tParams, betaType, betaParams, separation, sigma,
                 lambdaType, lambdaParams, curriculum, alpha, decodeSamples);
     }
 
@@ -310,11 +293,7 @@ public record MixtureConfig(
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("model", MODEL);
-        o.addProperty("name", name);
-        o.addProperty("seed", seed);
-        o.addProperty("epochs", epochs);
-        o.addProperty("batch_size", batchSize);
-        o.addProperty("backend", backend);
+        run.writeTo(o, LOOP);
         o.addProperty("dataset", dataset);
         o.addProperty("train_size", trainSize);
         o.addProperty("val_size", valSize);
@@ -331,10 +310,6 @@ public record MixtureConfig(
         JsonArray h = new JsonArray();
         for (int w : hidden) h.add(w);
         o.add("hidden", h);
-        o.addProperty("optimizer", optimizer);
-        o.addProperty("lr", lr);
-        o.addProperty("weight_decay", weightDecay);
-        o.addProperty("grad_clip", gradClip);
         o.addProperty("routing", routing.configName());
         JsonObject t = new JsonObject();
         t.addProperty("start", temperature.start());
@@ -369,11 +344,11 @@ public record MixtureConfig(
     }
 
     public String toPrettyJson() {
-        return GSON.toJson(toJson());
+        return Json.pretty(toJson());
     }
 
     private static JsonObject schedule(String type, Map<String, Object> params) {
-        JsonObject s = GSON.toJsonTree(params).getAsJsonObject();
+        JsonObject s = Json.tree(params).getAsJsonObject();
         JsonObject out = new JsonObject();
         out.addProperty("type", type);
         s.entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));

@@ -1,6 +1,5 @@
 package dev.kiln.mixture;
 
-import dev.kiln.loss.GaussianKl;
 import dev.kiln.nn.Param;
 import dev.kiln.nn.Tanh;
 import dev.kiln.rand.Rng;
@@ -40,8 +39,10 @@ class MixtureVaeProperties {
 
     static double objective(MixtureVae m, MixtureBatch batch, MixtureVae.Step step, double beta, double lambda,
                             boolean backward) {
-        return MixtureTrainer.objective(m, new LogitMogPrior(3, 1), BERNOULLI, new GaussianKl(), batch, step, beta,
-                lambda, backward).total();
+        MixtureObjective objective = new MixtureObjective(new LogitMogPrior(3, 1), BERNOULLI);
+        double total = objective.forward(m.forward(batch.inputs(), step), batch, step.active(), beta, lambda).total();
+        if (backward) m.backward(objective.backward());
+        return total;
     }
 
     @Property(tries = 25)

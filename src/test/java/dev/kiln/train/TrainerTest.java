@@ -41,7 +41,7 @@ class TrainerTest {
                 """.formatted(epochs, schedule, extra));
     }
 
-    static Trainer.Result train(TrainConfig cfg, Path dir, boolean resume) {
+    static Loop.Result train(TrainConfig cfg, Path dir, boolean resume) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         return new Trainer(cfg, GRIDS, "test grids", dir, quiet, false).run(resume);
     }
@@ -65,9 +65,9 @@ class TrainerTest {
     }
 
     static void assertResumeIsExact(Path tmp, String schedule) throws Exception {
-        Trainer.Result straight = train(tiny(4, schedule, ""), tmp.resolve("straight"), false);
+        Loop.Result straight = train(tiny(4, schedule, ""), tmp.resolve("straight"), false);
         train(tiny(2, schedule, ""), tmp.resolve("resumed"), false);       // "killed" after epoch 2
-        Trainer.Result resumed = train(tiny(4, schedule, ""), tmp.resolve("resumed"), true);
+        Loop.Result resumed = train(tiny(4, schedule, ""), tmp.resolve("resumed"), true);
         assertEquals(4, straight.metrics().size());
         assertEquals(4, resumed.metrics().size());
         for (int e = 0; e < 4; e++) {
@@ -84,7 +84,7 @@ class TrainerTest {
 
     @Test
     void metricsLinesCarryEveryDocumentedKey(@TempDir Path tmp) throws Exception {
-        Trainer.Result r = train(tiny(1, ""), tmp, false);
+        Loop.Result r = train(tiny(1, ""), tmp, false);
         JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0))
                 .getAsJsonObject();
         for (String k : new String[] {"epoch", "beta", "recon", "kl_raw", "kl_after", "kl_per_dim", "kl_per_dim_mean",
@@ -109,7 +109,7 @@ class TrainerTest {
         good.arrays().get(name)[0] = Float.NaN;
         good.write(ckpt);
         byte[] before = Files.readAllBytes(ckpt);
-        Trainer.Result r = train(tiny(3, ""), tmp, true);
+        Loop.Result r = train(tiny(3, ""), tmp, true);
         assertEquals("diverged", r.summary().get("status").getAsString());
         String failure = r.summary().get("failure").getAsString();
         assertTrue(failure.contains("cross_entropy") || failure.contains("gaussian_kl") || failure.contains("objective"),
