@@ -3,19 +3,15 @@ package dev.kiln.mixture;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
 import dev.kiln.io.Json;
+import dev.kiln.train.ConfigSource;
 import dev.kiln.train.LoopConfig;
 import dev.kiln.train.OptimizerKind;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -106,7 +102,7 @@ public record MixtureConfig(
      * no "model" key (the ARC β-VAE config). Any other value is refused, naming the allowed one.
      */
     public static boolean isMixture(Path file) {
-        JsonObject root = readObject(file.getFileName().toString(), readText(file));
+        JsonObject root = ConfigSource.readObject(file.getFileName().toString(), ConfigSource.readText(file));
         JsonElement model = root.get("model");
         if (model == null || model.isJsonNull()) return false;
         if (model.isJsonPrimitive() && MODEL.equals(model.getAsString())) return true;
@@ -116,31 +112,12 @@ public record MixtureConfig(
 
     /** Reads and validates a config file. */
     public static MixtureConfig load(Path file) {
-        return parse(file.getFileName().toString(), readText(file));
+        return parse(file.getFileName().toString(), ConfigSource.readText(file));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static MixtureConfig parse(String source, String text) {
-        return from(new JsonFields(source, "", readObject(source, text)));
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonObject readObject(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return root.getAsJsonObject();
+        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
     }
 
     // ------------------------------------------------------------------------------------ parsing
@@ -181,18 +158,15 @@ public record MixtureConfig(
         // temperature: {"start", "end", "schedule": {toolkit schedule used as progress}}
         JsonFields t = f.object("temperature");
         double tStart = 1.0, tEnd = 0.5;
-        String tType = "cosine";
-        Map<String, Object> tParams = new LinkedHashMap<>(Map.of("ramp_epochs", 20.0));
+        ConfigSource.Schedule tRamp = new ConfigSource.Schedule("cosine", Map.of("ramp_epochs", 20.0));
         if (t != null) {
             tStart = t.number("start", tStart, 1e-3, 100);
             tEnd = t.number("end", tEnd, 1e-3, 100);
-            JsonFields ts = t.object("schedule");
-            if (ts != null) {
-                tType = requiredType(ts, "temperature.schedule");
-                tParams = ts.remainingValues();
-            }
+            tRamp = ConfigSource.schedule(t, "schedule", "temperature.schedule", tRamp, TIME_SCHEDULES);
             t.rejectUnknown();
         }
+        String tType = tRamp.type();
+        Map<String, Object> tParams = tRamp.params();
         TemperatureSchedule temperature;
         try {
             temperature = new TemperatureSchedule(tStart, tEnd, Annealings.schedule(tType, tParams));
@@ -201,13 +175,10 @@ public record MixtureConfig(
         }
 
         // beta: a toolkit schedule object
-        JsonFields b = f.object("beta");
-        String betaType = "constant";
-        Map<String, Object> betaParams = new LinkedHashMap<>(Map.of("beta", 1.0));
-        if (b != null) {
-            betaType = requiredType(b, "beta");
-            betaParams = b.remainingValues();
-        }
+        ConfigSource.Schedule b = ConfigSource.schedule(f, "beta", "beta",
+                new ConfigSource.Schedule("constant", Map.of("beta", 1.0)), TIME_SCHEDULES);
+        String betaType = b.type();
+        Map<String, Object> betaParams = b.params();
         try {
             Annealings.schedule(betaType, betaParams);
         } catch (IllegalArgumentException e) {
@@ -217,18 +188,16 @@ public record MixtureConfig(
         // prior: {"separation", "sigma", "lambda": {schedule starting at 0}}
         JsonFields p = f.object("prior");
         double separation = 6, sigma = 1;
-        String lambdaType = "linear_warmup";
-        Map<String, Object> lambdaParams = new LinkedHashMap<>(Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
+        ConfigSource.Schedule l = new ConfigSource.Schedule("linear_warmup",
+                Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
         if (p != null) {
             separation = p.number("separation", separation, 1e-3, 1e3);
             sigma = p.number("sigma", sigma, 1e-3, 1e3);
-            JsonFields l = p.object("lambda");
-            if (l != null) {
-                lambdaType = requiredType(l, "prior.lambda");
-                lambdaParams = l.remainingValues();
-            }
+            l = ConfigSource.schedule(p, "lambda", "prior.lambda", l, TIME_SCHEDULES);
             p.rejectUnknown();
         }
+        String lambdaType = l.type();
+        Map<String, Object> lambdaParams = l.params();
         try {
             BetaSchedule lambda = Annealings.schedule(lambdaType, lambdaParams);
             if (lambda.beta(0) != 0) {
@@ -278,14 +247,7 @@ public record MixtureConfig(
                 lambdaType, lambdaParams, curriculum, alpha, decodeSamples);
     }
 
-    private static String requiredType(JsonFields o, String key) {
-        String type = o.string("type", null);
-        if (type == null) {
-            throw new BadInputException(o.source() + ": key '" + key + ".type' is required; allowed: "
-                    + String.join(", ", Annealings.TIME_SCHEDULES));
-        }
-        return type;
-    }
+    private static final String TIME_SCHEDULES = String.join(", ", Annealings.TIME_SCHEDULES);
 
     // ------------------------------------------------------------------------------------ output
 
@@ -314,13 +276,13 @@ public record MixtureConfig(
         JsonObject t = new JsonObject();
         t.addProperty("start", temperature.start());
         t.addProperty("end", temperature.end());
-        t.add("schedule", schedule(temperature.ramp().name(), temperatureParams));
+        t.add("schedule", new ConfigSource.Schedule(temperature.ramp().name(), temperatureParams).toJson());
         o.add("temperature", t);
-        o.add("beta", schedule(betaType, betaParams));
+        o.add("beta", new ConfigSource.Schedule(betaType, betaParams).toJson());
         JsonObject p = new JsonObject();
         p.addProperty("separation", separation);
         p.addProperty("sigma", sigma);
-        p.add("lambda", schedule(lambdaType, lambdaParams));
+        p.add("lambda", new ConfigSource.Schedule(lambdaType, lambdaParams).toJson());
         o.add("prior", p);
         JsonObject c = new JsonObject();
         c.addProperty("enabled", curriculum.enabled());
@@ -345,13 +307,5 @@ public record MixtureConfig(
 
     public String toPrettyJson() {
         return Json.pretty(toJson());
-    }
-
-    private static JsonObject schedule(String type, Map<String, Object> params) {
-        JsonObject s = Json.tree(params).getAsJsonObject();
-        JsonObject out = new JsonObject();
-        out.addProperty("type", type);
-        s.entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));
-        return out;
     }
 }

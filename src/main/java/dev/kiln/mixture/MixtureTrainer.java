@@ -239,10 +239,10 @@ public final class MixtureTrainer implements Loop.Task {
      * below 0 (a density above 1, possible for σ &lt; 1/√(2π)).
      */
     @Override
-    public List<LossShares.Term> lossTerms(JsonObject line) {
-        return List.of(new LossShares.Term("recon", line.get("recon").getAsDouble(), 1.0),
-                new LossShares.Term("kl", line.get("kl").getAsDouble(), line.get("beta").getAsDouble()),
-                new LossShares.Term("penalty", line.get("penalty").getAsDouble(), line.get("lambda").getAsDouble(),
+    public List<Loop.Term> lossTerms(JsonObject line) {
+        return List.of(new Loop.Term("recon", line.get("recon").getAsDouble(), null),
+                new Loop.Term("kl", line.get("beta").getAsDouble() * line.get("kl").getAsDouble(), null),
+                new Loop.Term("penalty", line.get("lambda").getAsDouble() * line.get("penalty").getAsDouble(),
                         LossShares.TEACHER_BAND));
     }
 

@@ -91,7 +91,7 @@ public final class Loop {
         void afterValidation(int epoch, JsonObject line);
 
         /** The weighted terms of the objective, from the epoch's line, for the loss shares. */
-        List<LossShares.Term> lossTerms(JsonObject line);
+        List<Term> lossTerms(JsonObject line);
 
         /** Adds the task's own state to a checkpoint header. */
         void saveState(JsonObject header);
@@ -105,6 +105,15 @@ public final class Loop {
         /** Adds the task's entries to summary.json. */
         void summarize(JsonObject summary, List<JsonObject> lines);
     }
+
+    /**
+     * One weighted term w·L of the objective, for the loss shares.
+     *
+     * @param name     as in the metrics keys, e.g. "kl"
+     * @param weighted w·L, the epoch's mean (may be below 0, e.g. a log-density)
+     * @param band     the healthy share, or null for none
+     */
+    public record Term(String name, double weighted, LossShares.Band band) {}
 
     /** What a run returns: every epoch's metrics line, and the summary. */
     public record Result(List<JsonObject> metrics, JsonObject summary) {}
@@ -224,12 +233,14 @@ public final class Loop {
      * {@code undefined} when the shares are not defined: a zero total, or a term below 0, such as
      * a log-density penalty above 1). See {@link LossShares}.
      */
-    static void addShares(JsonObject line, List<LossShares.Term> terms) {
+    static void addShares(JsonObject line, List<Term> terms) {
         boolean defined = true;
-        for (LossShares.Term t : terms) defined &= t.weighted() >= 0;
-        List<LossShares.Share> shares = defined ? LossShares.of(terms) : null;
+        for (Term t : terms) defined &= t.weighted() >= 0;
+        List<LossShares.Share> shares = defined
+                ? LossShares.of(terms.stream().map(t -> new LossShares.Term(t.name(), t.weighted(), 1.0, t.band())).toList())
+                : null;
         for (int i = 0; i < terms.size(); i++) {
-            LossShares.Term t = terms.get(i);
+            Term t = terms.get(i);
             double pct = defined ? shares.get(i).sharePct() : Double.NaN;
             line.addProperty("share_" + t.name() + "_pct", pct);
             if (t.band() != null) {

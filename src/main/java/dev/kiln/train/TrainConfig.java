@@ -1,9 +1,6 @@
 package dev.kiln.train;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.error.BadInputException;
@@ -14,9 +11,6 @@ import dev.kiln.io.Json;
 import dev.kiln.monitor.CollapseDetector;
 import dev.kiln.monitor.LatentStats;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -123,25 +117,12 @@ public record TrainConfig(
 
     /** Reads and validates a config file. */
     public static TrainConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-        return parse(file.getFileName().toString(), text);
+        return parse(file.getFileName().toString(), ConfigSource.readText(file));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static TrainConfig parse(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return from(new JsonFields(source, "", root.getAsJsonObject()));
+        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
     }
 
     private static TrainConfig from(JsonFields f) {
@@ -153,17 +134,10 @@ public record TrainConfig(
         ReconLoss loss = ReconLoss.parse(f.choice("loss", "weighted_ce", ReconLoss.names()));
         double power = f.number("class_weight_power", 0.5, 0, 2);
         double gamma = f.number("focal_gamma", 2, 0, 10);
-        JsonFields s = f.object("schedule");
-        String scheduleType = "constant";
-        Map<String, Object> scheduleParams = new LinkedHashMap<>(Map.of("beta", 0.0));
-        if (s != null) {
-            scheduleType = s.string("type", null);
-            if (scheduleType == null) {
-                throw new BadInputException(f.source() + ": key 'schedule.type' is required; allowed: "
-                        + Annealings.allowedTypes());
-            }
-            scheduleParams = s.remainingValues();
-        }
+        ConfigSource.Schedule s = ConfigSource.schedule(f, "schedule", "schedule",
+                new ConfigSource.Schedule("constant", Map.of("beta", 0.0)), Annealings.allowedTypes());
+        String scheduleType = s.type();
+        Map<String, Object> scheduleParams = s.params();
         try {
             Annealings.create(scheduleType, scheduleParams);
         } catch (IllegalArgumentException e) {
@@ -219,11 +193,7 @@ public record TrainConfig(
         o.addProperty("loss", loss.configName());
         o.addProperty("class_weight_power", classWeightPower);
         o.addProperty("focal_gamma", focalGamma);
-        JsonObject s = Json.tree(scheduleParams).getAsJsonObject();
-        JsonObject schedule = new JsonObject();
-        schedule.addProperty("type", scheduleType);
-        s.entrySet().forEach(e -> schedule.add(e.getKey(), e.getValue()));
-        o.add("schedule", schedule);
+        o.add("schedule", new ConfigSource.Schedule(scheduleType, scheduleParams).toJson());
         JsonObject fb = new JsonObject();
         fb.addProperty("mode", freeBitsMode);
         fb.addProperty("lambda", freeBitsLambda);

@@ -164,11 +164,10 @@ public final class Trainer implements Loop.Task {
      * with seed 003's band for an auxiliary term ({@link LossShares#TEACHER_BAND}, 3–10 %).
      */
     @Override
-    public List<LossShares.Term> lossTerms(JsonObject line) {
+    public List<Loop.Term> lossTerms(JsonObject line) {
         double recon = line.get("recon").getAsDouble();
         double penalty = Math.max(0, line.get("loss").getAsDouble() - recon);   // ≥ 0 up to rounding
-        return List.of(new LossShares.Term("recon", recon, 1.0),
-                new LossShares.Term("kl", penalty, 1.0, LossShares.TEACHER_BAND));
+        return List.of(new Loop.Term("recon", recon, null), new Loop.Term("kl", penalty, LossShares.TEACHER_BAND));
     }
 
     @Override

@@ -103,7 +103,7 @@ class BetaVaeObjectiveProperties {
         Statistics.label("annealing").collect(kind);
         Statistics.label("free bits").collect(freeBits == null ? "off" : freeBits.configName());
         Statistics.label("KL gradient").collect(klGradient ? "non-zero" : "zero")
-                .coverage(cov -> cov.checkPercentage(v -> v.equals("non-zero")).greater(70));
+                .coverage(cov -> cov.check("non-zero").percentage(p -> p > 70));
         Rng rng = new Rng(seed + 1);
         float[] dLogits = g.dLogits().data.clone(), dMu = g.dMu().data.clone(), dLogVar = g.dLogVar().data.clone();
         GradCheck.check("∂L/∂logits", c.logits().data, dLogits, c::value, rng);

@@ -2,6 +2,8 @@ package dev.kiln.train;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
 import dev.kiln.error.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.SyntheticArc;
@@ -18,6 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,7 +91,8 @@ class TrainerTest {
         JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0))
                 .getAsJsonObject();
         for (String k : new String[] {"epoch", "beta", "recon", "kl_raw", "kl_after", "kl_per_dim", "kl_per_dim_mean",
-                "active_units", "per_class_acc", "non_black_acc", "majority_share", "collapse", "free_bits_verdict"}) {
+                "active_units", "per_class_acc", "non_black_acc", "majority_share", "collapse", "free_bits_verdict",
+                "share_recon_pct", "share_kl_pct", "share_kl_health"}) {
             assertTrue(line.has(k), "metrics.jsonl lacks " + k);
         }
         assertEquals(4, line.getAsJsonArray("kl_per_dim").size());
@@ -146,5 +150,24 @@ class TrainerTest {
         float[] flat = Trainer.inverseFrequencyWeights(counts, 0);
         for (int c = 0; c < 10; c++) assertEquals(1f, flat[c], 1e-6f);
         assertFalse(Float.isNaN(w[0]));
+    }
+
+    @Test
+    void everyJsonFileIsStrictJsonWithoutHtmlEscapesAndTheRunLeavesNoBackendBehind(@TempDir Path tmp) throws Exception {
+        Backend before = Backends.current();
+        train(tiny(1, ""), tmp, false);                                    // a "reference" run
+        assertSame(before, Backends.current());
+        for (String file : new String[] {Trainer.METRICS, Trainer.SUMMARY, RunDirectory.CONFIG}) {
+            String text = Files.readString(tmp.resolve(file));
+            assertFalse(text.contains("NaN") || text.contains("Infinity"), file + " holds a bare non-finite number");
+            assertFalse(text.contains("\\u003d"), file + " is HTML-escaped");
+            for (String line : file.equals(Trainer.METRICS) ? text.split("\n") : new String[] {text}) {
+                JsonParser.parseString(line);
+            }
+        }
+        assertTrue(Files.readString(tmp.resolve(Trainer.SUMMARY)).contains("λ=0.05"));
+        JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0)).getAsJsonObject();
+        double recon = line.get("recon").getAsDouble(), kl = line.get("loss").getAsDouble() - recon;
+        assertEquals(100 * kl / line.get("loss").getAsDouble(), line.get("share_kl_pct").getAsDouble(), 1e-9);
     }
 }
