@@ -62,11 +62,6 @@ public final class GecoController implements BetaController {
                         + betaMax + "], got " + betaInit);
             }
         }
-
-        public static Config withTarget(double target) {
-            return new Config(target, DEFAULT_RATE, DEFAULT_SMOOTHING, DEFAULT_BETA_MIN, DEFAULT_BETA_MAX,
-                    DEFAULT_BETA_INIT);
-        }
     }
 
     private final Config config;

@@ -100,7 +100,7 @@ public interface Backend {
 
     /**
      * dx[b, c, s] += scale·α[t]·G·(p_c − [c = t]) with G = (1 − p_t)^γ − γ·p_t·(1 − p_t)^(γ−1)·log p_t
-     * (see {@link dev.kiln.kernels.FocalKernel} for the derivation).
+     * (derivation: docs/derivations.md §3).
      */
     void focalBackward(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner,
                        float scale, float[] dx);

@@ -1,7 +1,6 @@
 package dev.kiln.cli;
 
 import dev.kiln.error.BadInputException;
-import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.FashionMnist;
 import dev.kiln.lesson.KlWorkedExample;
@@ -91,12 +90,8 @@ public final class LessonCommand implements Callable<Integer> {
             throw new BadInputException("--out " + out + ": cannot create the directory (" + e.getMessage() + ")", e);
         }
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
-        Backend before = Backends.current();
-        Backends.use(Backends.pick("fast"));
-        try {
+        try (Backends.Scope fast = Backends.use(Backends.pick("fast"))) {
             new Lesson(config, data, out, console, fixture).run();
-        } finally {
-            Backends.use(before);
         }
         return 0;
     }

@@ -5,6 +5,7 @@ import dev.kiln.mixture.MixtureSplit;
 import dev.kiln.mixture.MixtureTrainer;
 import dev.kiln.train.ArcData;
 import dev.kiln.train.TrainConfig;
+import dev.kiln.train.Loop;
 import dev.kiln.train.Trainer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,13 +49,13 @@ public final class TrainCommand implements Callable<Integer> {
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
         if (MixtureConfig.isMixture(config)) {
             MixtureConfig mixture = MixtureConfig.load(config);
-            MixtureTrainer.Result result = new MixtureTrainer(mixture, MixtureSplit.load(mixture, data), out, console)
+            Loop.Result result = new MixtureTrainer(mixture, MixtureSplit.load(mixture, data), out, console)
                     .run(resume);
             return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;
         }
         TrainConfig cfg = TrainConfig.load(config);
         ArcData grids = ArcData.load(data, cfg.syntheticGrids());
-        Trainer.Result result = new Trainer(cfg, grids.grids(), grids.description(), out, console,
+        Loop.Result result = new Trainer(cfg, grids.grids(), grids.description(), out, console,
                 System.console() != null).run(resume);
         return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;
     }

@@ -8,9 +8,7 @@ package dev.kiln.kernels;
  *   loss(b, s)      = −α[t]·q^γ·ℓ_t
  *   ∂loss/∂x[b,c,s] =  α[t]·G·(p_c − [c = t]),   G = q^γ − γ·p_t·q^(γ−1)·ℓ_t = q^γ·(1 − γ·p_t·ℓ_t/q)
  * </pre>
- * Derivation: ∂ℓ_t/∂x_c = [c = t] − p_c and ∂q/∂x_c = −p_t([c = t] − p_c), so
- * ∂loss/∂x_c = −α[t]·(γ·q^(γ−1)·ℓ_t·∂q/∂x_c + q^γ·∂ℓ_t/∂x_c)
- *            = −α[t]·([c = t] − p_c)·(q^γ − γ·p_t·q^(γ−1)·ℓ_t).
+ * Derivation: docs/derivations.md §3 "Focal loss" (the one copy).
  * At γ = 0, G = 1 and this is cross-entropy exactly.
  *
  * <p>Numerics: q = −expm1(ℓ_t) keeps 1 − p_t accurate when p_t is close to 1. The factor

@@ -17,15 +17,8 @@ import java.util.Objects;
  *   ∂loss/∂x_c = α[t]·G·(p_c − [c = t]),   G = q^γ − γ·p_t·q^(γ−1)·ℓ_t
  *   L = Σ_(b,s) loss(b, s) / divisor,   ∂L/∂x = ∂loss/∂x / divisor
  * </pre>
- * Derivation, chain rule through the two factors of the product:
- * <pre>
- *   ∂ℓ_t/∂x_c = [c = t] − p_c                         (log-softmax)
- *   ∂p_t/∂x_c = p_t·([c = t] − p_c)                   (softmax), so ∂q/∂x_c = −p_t·([c = t] − p_c)
- *   ∂(q^γ)/∂x_c = γ·q^(γ−1)·∂q/∂x_c = −γ·q^(γ−1)·p_t·([c = t] − p_c)
- *   ∂loss/∂x_c = −α[t]·(ℓ_t·∂(q^γ)/∂x_c + q^γ·∂ℓ_t/∂x_c)
- *              = −α[t]·([c = t] − p_c)·(q^γ − γ·p_t·q^(γ−1)·ℓ_t)
- *              =  α[t]·G·(p_c − [c = t])
- * </pre>
+ * The derivation (chain rule through the two factors q^γ and ℓ_t) is written once, in
+ * docs/derivations.md §3 "Focal loss".
  * G ≥ q^γ ≥ 0 since ℓ_t ≤ 0, so the gradient points the same way as cross-entropy's, scaled. At
  * γ = 0 and α = 1, G = 1 and the loss and gradient are cross-entropy's, bit for bit. The kernel
  * writes G = q^γ·(1 − γ·p_t·ℓ_t/q), finite for all γ ≥ 0 (see {@link dev.kiln.kernels.FocalKernel}).

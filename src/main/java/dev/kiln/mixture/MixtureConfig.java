@@ -1,20 +1,17 @@
 package dev.kiln.mixture;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.anneal.BetaSchedule;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
+import dev.kiln.io.Json;
+import dev.kiln.train.ConfigSource;
+import dev.kiln.train.LoopConfig;
+import dev.kiln.train.OptimizerKind;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,11 +25,9 @@ import java.util.Map;
  * over pixels or cells, KL summed over the D dimensions of each pot and weighted by its
  * responsibility, penalty −log p_mix(y)).
  *
- * @param name            run name
- * @param seed            seeds initialization, shuffling, ε and the Gumbel noise
- * @param epochs          epochs to train, ≥ 1
- * @param batchSize       samples per step
- * @param backend         "reference" or "fast"
+ * @param run             the loop's keys (name, seed, epochs, batch_size, optimizer "adam" or
+ *                        "adamw", lr, weight_decay, grad_clip, backend): {@link LoopConfig}; the
+ *                        seed also seeds the Gumbel noise
  * @param dataset         "fashion_mnist", "arc" or "synthetic"
  * @param trainSize       training samples (fashion, synthetic; for arc a cap, 0 = every grid)
  * @param valSize         validation samples (fashion: from the test split; synthetic)
@@ -45,10 +40,6 @@ import java.util.Map;
  * @param pots            K_max
  * @param latentDim       D, latent dimensions per pot
  * @param hidden          encoder widths (the decoder mirrors them)
- * @param optimizer       "adam" or "adamw"
- * @param lr              learning rate
- * @param weightDecay     weight decay
- * @param gradClip        global-norm clip, 0 = off
  * @param routing         routing mode
  * @param temperature     τ schedule
  * @param betaType        β schedule type (toolkit), β weighs the KL
@@ -62,11 +53,10 @@ import java.util.Map;
  * @param decodeSamples   decodings per pot in the grid plot
  */
 public record MixtureConfig(
-        String name, long seed, int epochs, int batchSize, String backend,
+        LoopConfig run,
         String dataset, int trainSize, int valSize, double valFraction, long splitSeed, int syntheticGrids,
         int blobClasses, int blobSide, double blobFlip,
         int pots, int latentDim, int[] hidden,
-        String optimizer, double lr, double weightDecay, double gradClip,
         RoutingMode routing, TemperatureSchedule temperature, Map<String, Object> temperatureParams,
         String betaType, Map<String, Object> betaParams,
         double separation, double sigma, String lambdaType, Map<String, Object> lambdaParams,
@@ -75,11 +65,9 @@ public record MixtureConfig(
     /** The value of the top-level "model" key that selects this trainer. */
     public static final String MODEL = "mixture";
     public static final String[] DATASETS = {"fashion_mnist", "arc", "synthetic"};
-    public static final String[] OPTIMIZERS = {"adam", "adamw"};
-    public static final String[] BACKENDS = {"reference", "fast"};
-
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
+    /** The loop's defaults for the mixture VAE. */
+    static final LoopConfig.Defaults LOOP = new LoopConfig.Defaults("mixture", 30, 64, 10, OptimizerKind.ADAM,
+            OptimizerKind.ADAMW);
 
     public MixtureConfig {
         hidden = hidden.clone();
@@ -114,7 +102,7 @@ public record MixtureConfig(
      * no "model" key (the ARC β-VAE config). Any other value is refused, naming the allowed one.
      */
     public static boolean isMixture(Path file) {
-        JsonObject root = readObject(file.getFileName().toString(), readText(file));
+        JsonObject root = ConfigSource.readObject(file.getFileName().toString(), ConfigSource.readText(file));
         JsonElement model = root.get("model");
         if (model == null || model.isJsonNull()) return false;
         if (model.isJsonPrimitive() && MODEL.equals(model.getAsString())) return true;
@@ -124,31 +112,12 @@ public record MixtureConfig(
 
     /** Reads and validates a config file. */
     public static MixtureConfig load(Path file) {
-        return parse(file.getFileName().toString(), readText(file));
+        return parse(file.getFileName().toString(), ConfigSource.readText(file));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static MixtureConfig parse(String source, String text) {
-        return from(new JsonFields(source, "", readObject(source, text)));
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonObject readObject(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return root.getAsJsonObject();
+        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
     }
 
     // ------------------------------------------------------------------------------------ parsing
@@ -159,11 +128,7 @@ public record MixtureConfig(
             throw new BadInputException(f.source() + ": key 'model': " + (model == null ? "missing" : "'" + model + "'")
                     + "; a mixture config needs \"model\": \"" + MODEL + "\"");
         }
-        String name = f.string("name", "mixture");
-        long seed = f.longInteger("seed", 1);
-        int epochs = f.integer("epochs", 30, 1, 100_000);
-        int batchSize = f.integer("batch_size", 64, 1, 4096);
-        String backend = f.choice("backend", "fast", BACKENDS);
+        LoopConfig run = LoopConfig.read(f, LOOP);
 
         String dataset = f.choice("dataset", "fashion_mnist", DATASETS);
         int trainSize = f.integer("train_size", dataset.equals("arc") ? 0 : 10_000, 0, 10_000_000);
@@ -188,27 +153,20 @@ public record MixtureConfig(
         int pots = f.integer("k_max", 10, 1, 64);
         int latentDim = f.integer("latent_dim", 8, 1, 1024);
         int[] hidden = f.intList("hidden", new int[] {256}, 1, 65_536);
-        String optimizer = f.choice("optimizer", "adam", OPTIMIZERS);
-        double lr = f.number("lr", 1e-3, 1e-8, 10);
-        double weightDecay = f.number("weight_decay", 0, 0, 1);
-        double gradClip = f.number("grad_clip", 10, 0, 1e6);
         RoutingMode routing = RoutingMode.parse(f.choice("routing", "straight_through", RoutingMode.configNames()));
 
         // temperature: {"start", "end", "schedule": {toolkit schedule used as progress}}
         JsonFields t = f.object("temperature");
         double tStart = 1.0, tEnd = 0.5;
-        String tType = "cosine";
-        Map<String, Object> tParams = new LinkedHashMap<>(Map.of("ramp_epochs", 20.0));
+        ConfigSource.Schedule tRamp = new ConfigSource.Schedule("cosine", Map.of("ramp_epochs", 20.0));
         if (t != null) {
             tStart = t.number("start", tStart, 1e-3, 100);
             tEnd = t.number("end", tEnd, 1e-3, 100);
-            JsonFields ts = t.object("schedule");
-            if (ts != null) {
-                tType = requiredType(ts, "temperature.schedule");
-                tParams = ts.remainingValues();
-            }
+            tRamp = ConfigSource.schedule(t, "schedule", "temperature.schedule", tRamp, TIME_SCHEDULES);
             t.rejectUnknown();
         }
+        String tType = tRamp.type();
+        Map<String, Object> tParams = tRamp.params();
         TemperatureSchedule temperature;
         try {
             temperature = new TemperatureSchedule(tStart, tEnd, Annealings.schedule(tType, tParams));
@@ -217,13 +175,10 @@ public record MixtureConfig(
         }
 
         // beta: a toolkit schedule object
-        JsonFields b = f.object("beta");
-        String betaType = "constant";
-        Map<String, Object> betaParams = new LinkedHashMap<>(Map.of("beta", 1.0));
-        if (b != null) {
-            betaType = requiredType(b, "beta");
-            betaParams = b.remainingValues();
-        }
+        ConfigSource.Schedule b = ConfigSource.schedule(f, "beta", "beta",
+                new ConfigSource.Schedule("constant", Map.of("beta", 1.0)), TIME_SCHEDULES);
+        String betaType = b.type();
+        Map<String, Object> betaParams = b.params();
         try {
             Annealings.schedule(betaType, betaParams);
         } catch (IllegalArgumentException e) {
@@ -233,18 +188,16 @@ public record MixtureConfig(
         // prior: {"separation", "sigma", "lambda": {schedule starting at 0}}
         JsonFields p = f.object("prior");
         double separation = 6, sigma = 1;
-        String lambdaType = "linear_warmup";
-        Map<String, Object> lambdaParams = new LinkedHashMap<>(Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
+        ConfigSource.Schedule l = new ConfigSource.Schedule("linear_warmup",
+                Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
         if (p != null) {
             separation = p.number("separation", separation, 1e-3, 1e3);
             sigma = p.number("sigma", sigma, 1e-3, 1e3);
-            JsonFields l = p.object("lambda");
-            if (l != null) {
-                lambdaType = requiredType(l, "prior.lambda");
-                lambdaParams = l.remainingValues();
-            }
+            l = ConfigSource.schedule(p, "lambda", "prior.lambda", l, TIME_SCHEDULES);
             p.rejectUnknown();
         }
+        String lambdaType = l.type();
+        Map<String, Object> lambdaParams = l.params();
         try {
             BetaSchedule lambda = Annealings.schedule(lambdaType, lambdaParams);
             if (lambda.beta(0) != 0) {
@@ -289,20 +242,12 @@ public record MixtureConfig(
                 PotCurriculum.NewPot.parse(newPot), splitMargin);
         int decodeSamples = f.integer("decode_samples", 8, 1, 64);
         f.rejectUnknown();
-        return new MixtureConfig(name, seed, epochs, batchSize, backend, dataset, trainSize, valSize, valFraction,
-                splitSeed, syntheticGrids, blobClasses, blobSide, blobFlip, pots, latentDim, hidden, optimizer, lr,
-                weightDecay, gradClip, routing, temperature, tParams, betaType, betaParams, separation, sigma,
+        return new MixtureConfig(run, dataset, trainSize, valSize, valFraction,
+                splitSeed, syntheticGrids, blobClasses, blobSide, blobFlip, pots, latentDim, hidden, routing, temperature, tParams, betaType, betaParams, separation, sigma,
                 lambdaType, lambdaParams, curriculum, alpha, decodeSamples);
     }
 
-    private static String requiredType(JsonFields o, String key) {
-        String type = o.string("type", null);
-        if (type == null) {
-            throw new BadInputException(o.source() + ": key '" + key + ".type' is required; allowed: "
-                    + String.join(", ", Annealings.TIME_SCHEDULES));
-        }
-        return type;
-    }
+    private static final String TIME_SCHEDULES = String.join(", ", Annealings.TIME_SCHEDULES);
 
     // ------------------------------------------------------------------------------------ output
 
@@ -310,11 +255,7 @@ public record MixtureConfig(
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
         o.addProperty("model", MODEL);
-        o.addProperty("name", name);
-        o.addProperty("seed", seed);
-        o.addProperty("epochs", epochs);
-        o.addProperty("batch_size", batchSize);
-        o.addProperty("backend", backend);
+        run.writeTo(o, LOOP);
         o.addProperty("dataset", dataset);
         o.addProperty("train_size", trainSize);
         o.addProperty("val_size", valSize);
@@ -331,21 +272,17 @@ public record MixtureConfig(
         JsonArray h = new JsonArray();
         for (int w : hidden) h.add(w);
         o.add("hidden", h);
-        o.addProperty("optimizer", optimizer);
-        o.addProperty("lr", lr);
-        o.addProperty("weight_decay", weightDecay);
-        o.addProperty("grad_clip", gradClip);
         o.addProperty("routing", routing.configName());
         JsonObject t = new JsonObject();
         t.addProperty("start", temperature.start());
         t.addProperty("end", temperature.end());
-        t.add("schedule", schedule(temperature.ramp().name(), temperatureParams));
+        t.add("schedule", new ConfigSource.Schedule(temperature.ramp().name(), temperatureParams).toJson());
         o.add("temperature", t);
-        o.add("beta", schedule(betaType, betaParams));
+        o.add("beta", new ConfigSource.Schedule(betaType, betaParams).toJson());
         JsonObject p = new JsonObject();
         p.addProperty("separation", separation);
         p.addProperty("sigma", sigma);
-        p.add("lambda", schedule(lambdaType, lambdaParams));
+        p.add("lambda", new ConfigSource.Schedule(lambdaType, lambdaParams).toJson());
         o.add("prior", p);
         JsonObject c = new JsonObject();
         c.addProperty("enabled", curriculum.enabled());
@@ -369,14 +306,6 @@ public record MixtureConfig(
     }
 
     public String toPrettyJson() {
-        return GSON.toJson(toJson());
-    }
-
-    private static JsonObject schedule(String type, Map<String, Object> params) {
-        JsonObject s = GSON.toJsonTree(params).getAsJsonObject();
-        JsonObject out = new JsonObject();
-        out.addProperty("type", type);
-        s.entrySet().forEach(e -> out.add(e.getKey(), e.getValue()));
-        return out;
+        return Json.pretty(toJson());
     }
 }

@@ -18,20 +18,7 @@ public final class Init {
         for (int i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
     }
 
-    /** Kaiming/He normal: N(0, 2/fanIn). */
-    public static void kaimingNormal(float[] w, int fanIn, Rng rng) {
-        double std = Math.sqrt(2.0 / fanIn);
-        for (int i = 0; i < w.length; i++) w[i] = (float) (std * rng.nextGaussian());
-    }
 
-    /**
-     * Xavier/Glorot uniform for tanh/sigmoid layers (Glorot &amp; Bengio 2010):
-     * U(−b, b), b = √(6/(fanIn + fanOut)), so Var[w] = 2/(fanIn + fanOut).
-     */
-    public static void xavierUniform(float[] w, int fanIn, int fanOut, Rng rng) {
-        float bound = (float) Math.sqrt(6.0 / (fanIn + fanOut));
-        for (int i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound);
-    }
 
     /** Bias init as PyTorch's default: U(−1/√fanIn, 1/√fanIn). */
     public static void fanInUniformBias(float[] b, int fanIn, Rng rng) {

@@ -6,6 +6,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.kiln.error.BadInputException;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.Json;
 import dev.kiln.report.LinePlot;
 
 import java.io.IOException;
@@ -89,13 +90,13 @@ public final class CollapseExperiment {
         long t0 = System.nanoTime();
         for (TrainConfig c : configs) {
             console.printf(Locale.ROOT, "%n== %s (%s, %d epochs)%n", c.name(), c.annealing().describe(), c.epochs());
-            Trainer.Result r = new Trainer(c, data.grids(), data.description(), out.resolve(c.name()), console, progress)
+            Loop.Result r = new Trainer(c, data.grids(), data.description(), out.resolve(c.name()), console, progress)
                     .run(false);
             histories.put(c.name(), r.metrics());
             rows.add(row(c.name(), r.summary()));
         }
         double minutes = (System.nanoTime() - t0) / 60e9;
-        AtomicFiles.writeString(out.resolve("comparison.json"), Trainer.PRETTY.toJson(rows));
+        AtomicFiles.writeString(out.resolve("comparison.json"), Json.pretty(Json.tree(rows)));
         AtomicFiles.writeString(out.resolve("comparison.md"), markdown(size, data.description(), rows, minutes));
         plot(histories, out);
         console.println();

@@ -1,23 +1,16 @@
 package dev.kiln.train;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsMode;
+import dev.kiln.io.Json;
 import dev.kiln.monitor.CollapseDetector;
 import dev.kiln.monitor.LatentStats;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,20 +25,13 @@ import java.util.Map;
  * bits report it), so the objective is {@code recon + β·kl_after}. Relative to the per-grid ELBO
  * (recon summed over cells, KL summed over dims) this β is scaled by 900/D.
  *
- * @param name            run name, used in tables and plots
- * @param seed            seeds initialization, shuffling and ε; the same seed gives a bit-identical run
- * @param epochs          epochs to train, ≥ 1
- * @param batchSize       grids per step
+ * @param run             the loop's keys (name, seed, epochs, batch_size, optimizer "adam", "adamw"
+ *                        or "sgd", lr, weight_decay, momentum, grad_clip, backend): {@link LoopConfig}
  * @param latentDim       D, latent dimensions
  * @param channels1       channels of the first convolution (c1)
  * @param channels2       channels of the second convolution (c2)
  * @param hidden          width of the dense layer around the latent
- * @param optimizer       "adam", "adamw" or "sgd"
- * @param lr              learning rate
- * @param weightDecay     weight decay (coupled L2 for adam and sgd, decoupled for adamw)
- * @param momentum        SGD momentum (ignored by Adam)
- * @param gradClip        global-norm clipping threshold; 0 turns clipping off
- * @param loss            "ce", "weighted_ce" or "focal"
+ * @param loss            the reconstruction loss
  * @param classWeightPower inverse-frequency power p: w_c ∝ freq_c^−p (weighted_ce; focal's α)
  * @param focalGamma      focal loss γ ≥ 0
  * @param scheduleType    β schedule or controller type (see {@link Annealings})
@@ -58,30 +44,64 @@ import java.util.Map;
  * @param syntheticGrids  grids drawn by the synthetic generator when no data directory is given
  * @param collapse        thresholds of the collapse detector
  * @param miSamples       samples per point of the mutual-information estimate
- * @param backend         "reference" or "fast"
  */
 public record TrainConfig(
-        String name, long seed, int epochs, int batchSize,
+        LoopConfig run,
         int latentDim, int channels1, int channels2, int hidden,
-        String optimizer, double lr, double weightDecay, double momentum, double gradClip,
-        String loss, double classWeightPower, double focalGamma,
+        ReconLoss loss, double classWeightPower, double focalGamma,
         String scheduleType, Map<String, Object> scheduleParams,
         String freeBitsMode, double freeBitsLambda,
         int evalEvery, double valFraction, long splitSeed, int syntheticGrids,
-        CollapseDetector.Config collapse, int miSamples, String backend) {
+        CollapseDetector.Config collapse, int miSamples) {
 
-    public static final String[] OPTIMIZERS = {"adam", "adamw", "sgd"};
-    public static final String[] LOSSES = {"ce", "weighted_ce", "focal"};
+    /** The loop's defaults for the β-VAE. */
+    static final LoopConfig.Defaults LOOP = new LoopConfig.Defaults("run", 20, 32, 5,
+            OptimizerKind.ADAM, OptimizerKind.ADAMW, OptimizerKind.SGD);
     public static final String[] FREE_BITS_MODES = {"none", "per_dim", "mean_over_dims"};
-    public static final String[] BACKENDS = {"reference", "fast"};
     /** The collapse detector's default floor on non-black accuracy. */
     public static final double DEFAULT_MIN_NON_BLACK_ACC = 0.05;
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues()
-            .create();
+    /** The reconstruction losses a config may name ({@code "loss"}). */
+    public enum ReconLoss {
+        /** Plain cross-entropy. */
+        CE("ce"),
+        /** Cross-entropy with inverse-frequency class weights. */
+        WEIGHTED_CE("weighted_ce"),
+        /** Focal loss with the class weights as α. */
+        FOCAL("focal");
+
+        private final String configName;
+
+        ReconLoss(String configName) {
+            this.configName = configName;
+        }
+
+        public String configName() {
+            return configName;
+        }
+
+        static String[] names() {
+            String[] out = new String[values().length];
+            for (int i = 0; i < out.length; i++) out[i] = values()[i].configName;
+            return out;
+        }
+
+        static ReconLoss parse(String name) {
+            for (ReconLoss l : values()) if (l.configName.equals(name)) return l;
+            throw new IllegalArgumentException("unknown loss '" + name + "'; allowed: " + String.join(", ", names()));
+        }
+    }
 
     public TrainConfig {
         scheduleParams = new LinkedHashMap<>(scheduleParams);
+    }
+
+    public String name() {
+        return run.name();
+    }
+
+    public int epochs() {
+        return run.epochs();
     }
 
     /** The β schedule or controller this config names (a fresh instance; controllers hold state). */
@@ -91,65 +111,33 @@ public record TrainConfig(
 
     /** Free bits, or null when the mode is "none". */
     public FreeBits freeBits() {
-        return switch (freeBitsMode) {
-            case "none" -> null;
-            case "per_dim" -> new FreeBits(FreeBitsMode.PER_DIM, freeBitsLambda);
-            default -> new FreeBits(FreeBitsMode.MEAN_OVER_DIMS, freeBitsLambda);
-        };
+        return freeBitsMode.equals("none") ? null
+                : new FreeBits(FreeBitsMode.parse("free_bits.mode", freeBitsMode), freeBitsLambda);
     }
 
     /** Reads and validates a config file. */
     public static TrainConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-        return parse(file.getFileName().toString(), text);
+        return parse(file.getFileName().toString(), ConfigSource.readText(file));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static TrainConfig parse(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return from(new JsonFields(source, "", root.getAsJsonObject()));
+        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
     }
 
     private static TrainConfig from(JsonFields f) {
-        String name = f.string("name", "run");
-        long seed = f.longInteger("seed", 1);
-        int epochs = f.integer("epochs", 20, 1, 100_000);
-        int batchSize = f.integer("batch_size", 32, 1, 4096);
+        LoopConfig run = LoopConfig.read(f, LOOP);
         int latentDim = f.integer("latent_dim", 32, 1, 4096);
         int c1 = f.integer("channels1", 32, 1, 1024);
         int c2 = f.integer("channels2", 64, 1, 1024);
         int hidden = f.integer("hidden", 256, 1, 65536);
-        String optimizer = f.choice("optimizer", "adam", OPTIMIZERS);
-        double lr = f.number("lr", 1e-3, 1e-8, 10);
-        double weightDecay = f.number("weight_decay", 0, 0, 1);
-        double momentum = f.number("momentum", 0.9, 0, 0.999);
-        double gradClip = f.number("grad_clip", 5, 0, 1e6);
-        String loss = f.choice("loss", "weighted_ce", LOSSES);
+        ReconLoss loss = ReconLoss.parse(f.choice("loss", "weighted_ce", ReconLoss.names()));
         double power = f.number("class_weight_power", 0.5, 0, 2);
         double gamma = f.number("focal_gamma", 2, 0, 10);
-
-        JsonFields s = f.object("schedule");
-        String scheduleType = "constant";
-        Map<String, Object> scheduleParams = new LinkedHashMap<>(Map.of("beta", 0.0));
-        if (s != null) {
-            scheduleType = s.string("type", null);
-            if (scheduleType == null) {
-                throw new BadInputException(f.source() + ": key 'schedule.type' is required; allowed: "
-                        + Annealings.allowedTypes());
-            }
-            scheduleParams = s.remainingValues();
-        }
+        ConfigSource.Schedule s = ConfigSource.schedule(f, "schedule", "schedule",
+                new ConfigSource.Schedule("constant", Map.of("beta", 0.0)), Annealings.allowedTypes());
+        String scheduleType = s.type();
+        Map<String, Object> scheduleParams = s.params();
         try {
             Annealings.create(scheduleType, scheduleParams);
         } catch (IllegalArgumentException e) {
@@ -189,37 +177,23 @@ public record TrainConfig(
             c.rejectUnknown();
         }
         int miSamples = f.integer("mi_samples", 4, 1, 1000);
-        String backend = f.choice("backend", "fast", BACKENDS);
         f.rejectUnknown();
-        return new TrainConfig(name, seed, epochs, batchSize, latentDim, c1, c2, hidden, optimizer, lr, weightDecay,
-                momentum, gradClip, loss, power, gamma, scheduleType, scheduleParams, fbMode, fbLambda, evalEvery,
-                valFraction, splitSeed, synthetic, d, miSamples, backend);
+        return new TrainConfig(run, latentDim, c1, c2, hidden, loss, power, gamma, scheduleType, scheduleParams,
+                fbMode, fbLambda, evalEvery, valFraction, splitSeed, synthetic, d, miSamples);
     }
 
     /** The resolved config, every default filled in, in the same key names the parser reads. */
     public JsonObject toJson() {
         JsonObject o = new JsonObject();
-        o.addProperty("name", name);
-        o.addProperty("seed", seed);
-        o.addProperty("epochs", epochs);
-        o.addProperty("batch_size", batchSize);
+        run.writeTo(o, LOOP);
         o.addProperty("latent_dim", latentDim);
         o.addProperty("channels1", channels1);
         o.addProperty("channels2", channels2);
         o.addProperty("hidden", hidden);
-        o.addProperty("optimizer", optimizer);
-        o.addProperty("lr", lr);
-        o.addProperty("weight_decay", weightDecay);
-        o.addProperty("momentum", momentum);
-        o.addProperty("grad_clip", gradClip);
-        o.addProperty("loss", loss);
+        o.addProperty("loss", loss.configName());
         o.addProperty("class_weight_power", classWeightPower);
         o.addProperty("focal_gamma", focalGamma);
-        JsonObject s = GSON.toJsonTree(scheduleParams).getAsJsonObject();
-        JsonObject schedule = new JsonObject();
-        schedule.addProperty("type", scheduleType);
-        s.entrySet().forEach(e -> schedule.add(e.getKey(), e.getValue()));
-        o.add("schedule", schedule);
+        o.add("schedule", new ConfigSource.Schedule(scheduleType, scheduleParams).toJson());
         JsonObject fb = new JsonObject();
         fb.addProperty("mode", freeBitsMode);
         fb.addProperty("lambda", freeBitsLambda);
@@ -235,25 +209,24 @@ public record TrainConfig(
         c.addProperty("patience", collapse.patience());
         o.add("collapse", c);
         o.addProperty("mi_samples", miSamples);
-        o.addProperty("backend", backend);
         return o;
     }
 
     public String toPrettyJson() {
-        return GSON.toJson(toJson());
+        return Json.pretty(toJson());
     }
 
     /** A copy with another epoch count (the experiment's --epochs override), validated as a file would be. */
     public TrainConfig withEpochs(int newEpochs) {
         JsonObject o = toJson();
         o.addProperty("epochs", newEpochs);
-        return parse(name + " (--epochs " + newEpochs + ")", o.toString());
+        return parse(run.name() + " (--epochs " + newEpochs + ")", o.toString());
     }
 
     /** A copy with another backend. */
     public TrainConfig withBackend(String newBackend) {
         JsonObject o = toJson();
         o.addProperty("backend", newBackend);
-        return parse(name + " (--backend " + newBackend + ")", o.toString());
+        return parse(run.name() + " (--backend " + newBackend + ")", o.toString());
     }
 }

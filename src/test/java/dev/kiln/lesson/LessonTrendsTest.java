@@ -1,6 +1,5 @@
 package dev.kiln.lesson;
 
-import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.FashionMnist;
 import dev.kiln.model.Architectures;
@@ -8,7 +7,6 @@ import dev.kiln.model.Vae;
 import dev.kiln.rand.Rng;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.Tolerances;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -34,26 +32,20 @@ class LessonTrendsTest {
     static Training.Evaluation[] sweep;        // [3], by β
     static Vae autoencoder;
     static Vae vae;                            // β = 1
-    static Backend before;
 
     @BeforeAll
     static void trainTheModels() {
-        before = Backends.current();
-        Backends.use(Backends.pick("fast"));
-        train = SyntheticShapes.generate(TRAIN, SEED);
-        FashionMnist test = SyntheticShapes.generate(TEST, SEED + 100);
-        sweep = new Training.Evaluation[BETAS.length];
-        for (int i = 0; i < BETAS.length; i++) {
-            Vae m = train(Objective.vae(BETAS[i]));
-            sweep[i] = Training.evaluate(m, Objective.vae(BETAS[i]), test, 100);
-            if (BETAS[i] == 1) vae = m;
+        try (Backends.Scope fast = Backends.use(Backends.pick("fast"))) {
+            train = SyntheticShapes.generate(TRAIN, SEED);
+            FashionMnist test = SyntheticShapes.generate(TEST, SEED + 100);
+            sweep = new Training.Evaluation[BETAS.length];
+            for (int i = 0; i < BETAS.length; i++) {
+                Vae m = train(Objective.vae(BETAS[i]));
+                sweep[i] = Training.evaluate(m, Objective.vae(BETAS[i]), test, 100);
+                if (BETAS[i] == 1) vae = m;
+            }
+            autoencoder = train(Objective.autoencoder());
         }
-        autoencoder = train(Objective.autoencoder());
-    }
-
-    @AfterAll
-    static void restoreBackend() {
-        Backends.use(before);
     }
 
     static Vae train(Objective objective) {

@@ -190,4 +190,50 @@ class LogitMogPriorProperties {
         assertThrows(IllegalArgumentException.class, () -> new LogitMogPrior(0, 1));
         assertThrows(IllegalArgumentException.class, () -> new LogitMogPrior(1, Double.NaN));
     }
+
+    @Property(tries = 200)
+    @Label("At small σ the gradient is the closed form (y_j − M·s_j)/σ² in double, to float rounding of the result")
+    void atSmallSigmaTheGradientIsTheDoubleClosedForm(@ForAll @IntRange(min = 1, max = 4) int batch,
+                                                      @ForAll @IntRange(min = 2, max = 6) int pots,
+                                                      @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        Rng rng = new Rng(seed);
+        double m = 1 + 5 * rng.nextDouble();
+        double sigma = Math.pow(10, -3 + 2 * rng.nextDouble());                // [1e-3, 1e-1]
+        double var = sigma * sigma;
+        boolean[] open = new boolean[pots];
+        for (int k = 0; k < pots; k++) open[k] = k == 0 || rng.nextDouble() < 0.7;
+        Tensor y = Tensor.zeros(batch, pots);                                   // [B, K]
+        int[] openPots = Pots.list(open);
+        for (int b = 0; b < batch; b++) {
+            int mode = openPots[rng.nextInt(openPots.length)];
+            for (int k = 0; k < pots; k++) {
+                y.data[b * pots + k] = (float) ((k == mode ? m : 0) + 2 * sigma * rng.nextGaussian());
+            }
+            // a second open pot within a few units of a = M·y/σ² of the first: s is far from one-hot
+            // there, which is where rounding a to float would show
+            int rival = openPots[rng.nextInt(openPots.length)];
+            if (rival != mode) y.data[b * pots + rival] = (float) (y.data[b * pots + mode] + rng.nextGaussian() * var / m);
+        }
+        LogitMogPrior prior = new LogitMogPrior(m, sigma);
+        prior.forward(y, open);
+        float[] dy = prior.backward(1).data;
+        assertEquals(batch * pots, dy.length);
+        for (int b = 0; b < batch; b++) {
+            double[] ref = new double[pots];
+            double rowMax = 0;
+            for (int j = 0; j < pots; j++) {
+                if (!open[j]) continue;
+                double inv = 0;                                                 // 1/s_j = Σ_i exp(a_i − a_j)
+                for (int i = 0; i < pots; i++) {
+                    if (open[i]) inv += Math.exp(m * ((double) y.data[b * pots + i] - y.data[b * pots + j]) / var);
+                }
+                ref[j] = (y.data[b * pots + j] - m / inv) / var / batch;
+                rowMax = Math.max(rowMax, Math.abs(ref[j]));
+            }
+            for (int j = 0; j < pots; j++) {
+                assertEquals(ref[j], dy[b * pots + j], Tolerances.F32 * rowMax + Float.MIN_NORMAL,
+                        "∂penalty/∂y[" + b + ", " + j + "] at σ = " + sigma);
+            }
+        }
+    }
 }

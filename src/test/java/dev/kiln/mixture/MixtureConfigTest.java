@@ -70,6 +70,10 @@ class MixtureConfigTest {
         assertTrue(tau.contains("key 'temperature'"), tau);
         assertTrue(message("{\"name\": \"x\"}").contains("key 'model'"));
         assertTrue(message("{\"model\": \"mixture\", \"dataset\": \"mnist\"}").contains("fashion_mnist, arc, synthetic"));
+        String sgd = message("{\"model\": \"mixture\", \"optimizer\": \"sgd\"}");
+        assertTrue(sgd.contains("key 'optimizer'") && sgd.contains("allowed: adam, adamw"), sgd);
+        String momentum = message("{\"model\": \"mixture\", \"momentum\": 0.5}");
+        assertTrue(momentum.contains("'momentum'") && momentum.contains("unknown key"), momentum);
     }
 
     @Test

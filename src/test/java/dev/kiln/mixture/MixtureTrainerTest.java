@@ -2,6 +2,8 @@ package dev.kiln.mixture;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kiln.train.Loop;
+import dev.kiln.train.RunDirectory;
 import dev.kiln.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +37,7 @@ class MixtureTrainerTest {
                 """.formatted(epochs, curriculum);
     }
 
-    static MixtureTrainer.Result train(String json, Path dir, boolean resume) {
+    static Loop.Result train(String json, Path dir, boolean resume) {
         MixtureConfig cfg = MixtureConfig.parse("blobs.json", json);
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         return new MixtureTrainer(cfg, MixtureSplit.load(cfg, null), dir, quiet).run(resume);
@@ -50,7 +52,7 @@ class MixtureTrainerTest {
 
     @Test
     void theCurriculumGrowsPotsOnLabelledBlobsAndEndsWithMeasuredPurity(@TempDir Path tmp) throws Exception {
-        MixtureTrainer.Result r = train(blobs(16, true), tmp, false);
+        Loop.Result r = train(blobs(16, true), tmp, false);
         assertEquals("completed", r.summary().get("status").getAsString());
         List<JsonObject> m = r.metrics();
         JsonObject first = m.get(0), last = m.get(m.size() - 1);
@@ -72,12 +74,12 @@ class MixtureTrainerTest {
                 "label_table", "jb_per_sample", "normality_fails", "plateau_counter", "event", "epoch_seconds"}) {
             assertTrue(last.has(key), "metrics.jsonl lacks " + key);
         }
-        for (String file : new String[] {"config.json", MixtureTrainer.METRICS, MixtureTrainer.CHECKPOINT,
-                MixtureTrainer.SUMMARY, MixtureTrainer.USAGE_PLOT, MixtureTrainer.DECODINGS, MixtureTrainer.MEMBERS,
+        for (String file : new String[] {"config.json", RunDirectory.METRICS, RunDirectory.CHECKPOINT,
+                RunDirectory.SUMMARY, MixtureTrainer.USAGE_PLOT, MixtureTrainer.DECODINGS, MixtureTrainer.MEMBERS,
                 MixtureTrainer.PURITY}) {
             assertTrue(Files.size(tmp.resolve(file)) > 0, file);
         }
-        assertEquals(16, Files.readAllLines(tmp.resolve(MixtureTrainer.METRICS)).size());
+        assertEquals(16, Files.readAllLines(tmp.resolve(RunDirectory.METRICS)).size());
         assertTrue(Files.readString(tmp.resolve(MixtureTrainer.PURITY)).contains("| pot | samples | majority label"));
     }
 
@@ -115,11 +117,11 @@ class MixtureTrainerTest {
     void aKilledAndResumedRunEndsWithTheMetricsOfAnUninterruptedOne(@TempDir Path tmp) {
         // killed right after the first unlock (epoch 9: split, moments copied, re-centred), so the
         // resumed run starts with the kick and the restored curriculum
-        MixtureTrainer.Result straight = train(blobs(12, true), tmp.resolve("straight"), false);
+        Loop.Result straight = train(blobs(12, true), tmp.resolve("straight"), false);
         JsonObject ninth = straight.metrics().get(8);
         assertEquals("unlock", ninth.getAsJsonObject("event").get("type").getAsString(), "the scenario needs an unlock at 9");
         train(blobs(9, true), tmp.resolve("resumed"), false);
-        MixtureTrainer.Result resumed = train(blobs(12, true), tmp.resolve("resumed"), true);
+        Loop.Result resumed = train(blobs(12, true), tmp.resolve("resumed"), true);
         assertEquals(12, resumed.metrics().size());
         assertTrue(resumed.metrics().get(9).get("kick").getAsBoolean());
         for (int e = 0; e < 12; e++) {
@@ -143,7 +145,7 @@ class MixtureTrainerTest {
         int code = cl.execute("train", "--config", config.toString(), "--out", tmp.resolve("run").toString());
         assertEquals(0, code, err.toString());
         assertTrue(out.toString().contains("arc-tiny"), out.toString());
-        JsonObject summary = JsonParser.parseString(Files.readString(tmp.resolve("run").resolve(MixtureTrainer.SUMMARY)))
+        JsonObject summary = JsonParser.parseString(Files.readString(tmp.resolve("run").resolve(RunDirectory.SUMMARY)))
                 .getAsJsonObject();
         assertEquals("completed", summary.get("status").getAsString());
         assertTrue(Files.size(tmp.resolve("run").resolve(MixtureTrainer.DECODINGS)) > 0);

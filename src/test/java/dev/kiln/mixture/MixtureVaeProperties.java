@@ -1,6 +1,5 @@
 package dev.kiln.mixture;
 
-import dev.kiln.loss.GaussianKl;
 import dev.kiln.nn.Param;
 import dev.kiln.nn.Tanh;
 import dev.kiln.rand.Rng;
@@ -40,8 +39,10 @@ class MixtureVaeProperties {
 
     static double objective(MixtureVae m, MixtureBatch batch, MixtureVae.Step step, double beta, double lambda,
                             boolean backward) {
-        return MixtureTrainer.objective(m, new LogitMogPrior(3, 1), BERNOULLI, new GaussianKl(), batch, step, beta,
-                lambda, backward).total();
+        MixtureObjective objective = new MixtureObjective(new LogitMogPrior(3, 1), BERNOULLI);
+        double total = objective.forward(m.forward(batch.inputs(), step), batch, step.active(), beta, lambda).total();
+        if (backward) m.backward(objective.backward());
+        return total;
     }
 
     @Property(tries = 25)
@@ -66,9 +67,14 @@ class MixtureVaeProperties {
         for (Param p : m.params()) p.zeroGrad();
         objective(m, batch, step, beta, lambda, true);
         List<Param> params = m.params();
+        // what is checked: parameters of every part of the model, each gradient of its value's size
+        for (String part : new String[] {"body", "logits", "mu", "logvar", "decoder"}) {
+            assertTrue(params.stream().anyMatch(q -> q.name.startsWith(part)), "no " + part + " parameter checked");
+        }
         float[][] grads = new float[params.size()][];
         for (int i = 0; i < grads.length; i++) grads[i] = params.get(i).grad.clone();
         for (int i = 0; i < grads.length; i++) {
+            assertEquals(params.get(i).size(), grads[i].length, params.get(i).name);
             GradCheck.check("mixture objective ∂/∂" + params.get(i).name, params.get(i).value.data, grads[i],
                     () -> objective(m, batch, step, beta, lambda, false), rng);
         }

@@ -38,6 +38,10 @@ class TrainConfigTest {
         assertTrue(m.contains("'epochs'"), m);
         m = error("{\"lr\": -1}");
         assertTrue(m.contains("'lr'") && m.contains("allowed"), m);
+        m = error("{\"optimizer\": \"rmsprop\"}");
+        assertTrue(m.contains("'optimizer'") && m.contains("adam, adamw, sgd"), m);
+        m = error("{\"backend\": \"gpu\"}");
+        assertTrue(m.contains("'backend'") && m.contains("reference, fast"), m);
         m = error("{\"loss\": \"hinge\"}");
         assertTrue(m.contains("'loss'") && m.contains("weighted_ce") && m.contains("focal"), m);
         m = error("{\"free_bits\": {\"mode\": \"per_dim\", \"lambda\": -0.1}}");

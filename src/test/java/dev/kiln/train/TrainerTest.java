@@ -2,6 +2,8 @@ package dev.kiln.train;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.kiln.backend.Backend;
+import dev.kiln.backend.Backends;
 import dev.kiln.error.BadInputException;
 import dev.kiln.data.GridDataset;
 import dev.kiln.data.SyntheticArc;
@@ -18,6 +20,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -41,7 +44,7 @@ class TrainerTest {
                 """.formatted(epochs, schedule, extra));
     }
 
-    static Trainer.Result train(TrainConfig cfg, Path dir, boolean resume) {
+    static Loop.Result train(TrainConfig cfg, Path dir, boolean resume) {
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         return new Trainer(cfg, GRIDS, "test grids", dir, quiet, false).run(resume);
     }
@@ -65,9 +68,9 @@ class TrainerTest {
     }
 
     static void assertResumeIsExact(Path tmp, String schedule) throws Exception {
-        Trainer.Result straight = train(tiny(4, schedule, ""), tmp.resolve("straight"), false);
+        Loop.Result straight = train(tiny(4, schedule, ""), tmp.resolve("straight"), false);
         train(tiny(2, schedule, ""), tmp.resolve("resumed"), false);       // "killed" after epoch 2
-        Trainer.Result resumed = train(tiny(4, schedule, ""), tmp.resolve("resumed"), true);
+        Loop.Result resumed = train(tiny(4, schedule, ""), tmp.resolve("resumed"), true);
         assertEquals(4, straight.metrics().size());
         assertEquals(4, resumed.metrics().size());
         for (int e = 0; e < 4; e++) {
@@ -84,11 +87,12 @@ class TrainerTest {
 
     @Test
     void metricsLinesCarryEveryDocumentedKey(@TempDir Path tmp) throws Exception {
-        Trainer.Result r = train(tiny(1, ""), tmp, false);
+        Loop.Result r = train(tiny(1, ""), tmp, false);
         JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0))
                 .getAsJsonObject();
         for (String k : new String[] {"epoch", "beta", "recon", "kl_raw", "kl_after", "kl_per_dim", "kl_per_dim_mean",
-                "active_units", "per_class_acc", "non_black_acc", "majority_share", "collapse", "free_bits_verdict"}) {
+                "active_units", "per_class_acc", "non_black_acc", "majority_share", "collapse", "free_bits_verdict",
+                "share_recon_pct", "share_kl_pct", "share_kl_health"}) {
             assertTrue(line.has(k), "metrics.jsonl lacks " + k);
         }
         assertEquals(4, line.getAsJsonArray("kl_per_dim").size());
@@ -109,7 +113,7 @@ class TrainerTest {
         good.arrays().get(name)[0] = Float.NaN;
         good.write(ckpt);
         byte[] before = Files.readAllBytes(ckpt);
-        Trainer.Result r = train(tiny(3, ""), tmp, true);
+        Loop.Result r = train(tiny(3, ""), tmp, true);
         assertEquals("diverged", r.summary().get("status").getAsString());
         String failure = r.summary().get("failure").getAsString();
         assertTrue(failure.contains("cross_entropy") || failure.contains("gaussian_kl") || failure.contains("objective"),
@@ -146,5 +150,24 @@ class TrainerTest {
         float[] flat = Trainer.inverseFrequencyWeights(counts, 0);
         for (int c = 0; c < 10; c++) assertEquals(1f, flat[c], 1e-6f);
         assertFalse(Float.isNaN(w[0]));
+    }
+
+    @Test
+    void everyJsonFileIsStrictJsonWithoutHtmlEscapesAndTheRunLeavesNoBackendBehind(@TempDir Path tmp) throws Exception {
+        Backend before = Backends.current();
+        train(tiny(1, ""), tmp, false);                                    // a "reference" run
+        assertSame(before, Backends.current());
+        for (String file : new String[] {Trainer.METRICS, Trainer.SUMMARY, RunDirectory.CONFIG}) {
+            String text = Files.readString(tmp.resolve(file));
+            assertFalse(text.contains("NaN") || text.contains("Infinity"), file + " holds a bare non-finite number");
+            assertFalse(text.contains("\\u003d"), file + " is HTML-escaped");
+            for (String line : file.equals(Trainer.METRICS) ? text.split("\n") : new String[] {text}) {
+                JsonParser.parseString(line);
+            }
+        }
+        assertTrue(Files.readString(tmp.resolve(Trainer.SUMMARY)).contains("λ=0.05"));
+        JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0)).getAsJsonObject();
+        double recon = line.get("recon").getAsDouble(), kl = line.get("loss").getAsDouble() - recon;
+        assertEquals(100 * kl / line.get("loss").getAsDouble(), line.get("share_kl_pct").getAsDouble(), 1e-9);
     }
 }
