@@ -56,6 +56,10 @@ public final class Workers {
     /**
      * Runs {@code task.accept(t)} for every t in [0, tasks), each exactly once; in parallel when
      * there are helper threads, at least two tasks, and {@code work ≥ minParallelWork}.
+     *
+     * <p>If a task throws, no thread starts a further task; the call waits until every thread has
+     * stopped (so nothing writes into the outputs after it returns) and then rethrows the first
+     * failure, with any later ones attached as suppressed exceptions. Errors travel the same way.
      */
     public void forEach(int tasks, long work, IntConsumer task) {
         if (helpers == null || tasks < 2 || work < minParallelWork) {
@@ -64,24 +68,31 @@ public final class Workers {
         }
         AtomicInteger next = new AtomicInteger();
         Runnable runner = () -> {
-            for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) task.accept(t);
+            try {
+                for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) task.accept(t);
+            } catch (Throwable e) {
+                next.set(tasks);                               // no thread starts another task
+                throw e;
+            }
         };
         ForkJoinTask<?>[] started = new ForkJoinTask<?>[Math.min(threads, tasks) - 1];
         for (int h = 0; h < started.length; h++) started[h] = helpers.submit(runner);
-        RuntimeException failure = null;
+        Throwable failure = null;
         try {
             runner.run();                                      // the caller works too
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {                                // Errors too (an AssertionError, an OOM)
             failure = e;
         }
         for (ForkJoinTask<?> helper : started) {               // wait for all, even after a failure
             try {
                 helper.join();
-            } catch (RuntimeException e) {
+            } catch (Throwable e) {
                 if (failure == null) failure = e; else failure.addSuppressed(e);
             }
         }
-        if (failure != null) throw failure;
+        if (failure instanceof RuntimeException r) throw r;
+        if (failure instanceof Error e) throw e;
+        if (failure != null) throw new IllegalStateException("a parallel task failed", failure);  // a sneaky checked one
     }
 
     /** ⌈a / b⌉ for a ≥ 0, b > 0. */
