@@ -1,5 +1,7 @@
 package dev.kiln.backend;
 
+import dev.kiln.kernels.fast.FastGemm;
+import dev.kiln.kernels.fast.Workers;
 import dev.kiln.rand.Rng;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -16,10 +18,14 @@ import java.util.Arrays;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
+import static dev.kiln.backend.ReferenceComparison.FAST_SCALAR_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
 import static dev.kiln.backend.ReferenceComparison.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fast GEMM against the scalar reference {@link dev.kiln.kernels.Gemm}. */
 class FastGemmProperties {
@@ -79,7 +85,11 @@ class FastGemmProperties {
         float[] parallel = c0.clone();
         gemm(FAST_ALWAYS_PARALLEL, g, a, b, parallel);
 
+        float[] scalar = c0.clone();
+        gemm(FAST_SCALAR_PARALLEL, g, a, b, scalar);
+
         assertWithinRoundingOfReference("gemm " + g, sequential, reference, absScale, summationDepth(g.k()));
+        assertWithinRoundingOfReference("scalar twin, gemm " + g, scalar, reference, absScale, summationDepth(g.k()));
         assertArrayEquals(sequential, parallel, "gemm on 1 and 3 threads must agree bit for bit: " + g);
 
         Statistics.label("transA, transB").collect(g.transA(), g.transB());
@@ -95,6 +105,56 @@ class FastGemmProperties {
         Statistics.label("a zero dimension").coverage(c -> c.check(true).count(n -> n > 0));
         Statistics.label("a dimension of 1").coverage(c -> c.check(true).count(n -> n > 0));
         Statistics.label("past a tile or block edge").coverage(c -> c.check(true).count(n -> n > 0));
+    }
+
+    @Test
+    void theTestsRunTheVectorApiKernelsAndTheirScalarTwins() {
+        assertTrue(FAST_ONE_THREAD.vector(), "Surefire runs with --add-modules jdk.incubator.vector");
+        assertTrue(FAST_ALWAYS_PARALLEL.vector());
+        assertFalse(FAST_SCALAR_PARALLEL.vector());
+    }
+
+    /**
+     * The narrow heads (Linear 4096→32, batch 32: M = N = 32, K = 4096) and a tile edge in every
+     * direction, against the reference on both paths and bit for bit on 1 and 3 threads.
+     */
+    @Test
+    void narrowAndRaggedShapesMatchTheReferenceOnBothPaths() {
+        int[][] shapes = {{32, 32, 4096}, {1, 1, 4096}, {17, 257, 129}, {5, 33, 7}, {4, 31, 300}, {3, 16, 1}};
+        Rng rng = new Rng(9);
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    GemmCase g = new GemmCase(transA, transB, m, n, k, 1, 2, 3, true, 0);
+                    float[] a = gaussian(rng, 1 + m * k, 1f);
+                    float[] b = gaussian(rng, 2 + k * n, 1f);
+                    float[] c0 = gaussian(rng, 3 + m * n + GUARD, 1f);
+                    float[] reference = c0.clone();
+                    gemm(ReferenceBackend.INSTANCE, g, a, b, reference);
+                    float[] absScale = new float[c0.length];
+                    for (int i = 3; i < 3 + m * n; i++) absScale[i] = Math.abs(c0[i]);
+                    gemm(ReferenceBackend.INSTANCE, g, abs(a), abs(b), absScale);
+                    float[] one = c0.clone(), three = c0.clone(), scalar = c0.clone();
+                    gemm(FAST_ONE_THREAD, g, a, b, one);
+                    gemm(FAST_ALWAYS_PARALLEL, g, a, b, three);
+                    gemm(FAST_SCALAR_PARALLEL, g, a, b, scalar);
+                    assertWithinRoundingOfReference("vector " + g, one, reference, absScale, summationDepth(k));
+                    assertWithinRoundingOfReference("scalar " + g, scalar, reference, absScale, summationDepth(k));
+                    assertArrayEquals(one, three, "1 and 3 threads: " + g);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
+        int n = 3;
+        float[][] bRows = {new float[n], new float[n]};
+        float[] c = new float[n];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastGemm.gemmPackedB(
+                new Workers(1, 0), false, 1, n, 2, new float[2], 0, bRows, c, 0, false));
+        assertTrue(e.getMessage().contains("packed B row 0 has 3 floats"), e.getMessage());
     }
 
     @Test
@@ -140,12 +200,12 @@ class FastGemmProperties {
         double exact = 1 + 4095 * (double) tiny;
         float[] reference = new float[m * n];
         ReferenceBackend.INSTANCE.gemm(false, false, m, n, k, a, 0, b, 0, reference, 0, false);
-        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL}) {
+        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL, FAST_SCALAR_PARALLEL}) {
             float[] c = new float[m * n];
             fast.gemm(false, false, m, n, k, a, 0, b, 0, c, 0, false);
             float[] absScale = new float[m * n];
             Arrays.fill(absScale, (float) exact);
-            assertWithinRoundingOfReference("1 + 4095·2⁻²⁴ on " + fast.threads() + " threads", c, reference,
+            assertWithinRoundingOfReference("1 + 4095·2⁻²⁴ on " + fast.threads() + " threads, vector " + fast.vector(), c, reference,
                     absScale, summationDepth(k));
         }
     }

@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * <p>How it runs: the calling thread and {@code threads − 1} helper threads (a
  * {@link ForkJoinPool}) each take the next task number from a shared counter until none are left.
  * The caller works too, so a 2-core machine uses both cores with one helper. Tasks must not call
- * a parallel {@code Workers} themselves: the fast kernels pass {@link #SEQUENTIAL} inside a task,
+ * a parallel {@code Workers} themselves: the fast kernels pass {@link #sequential()} inside a task,
  * which also keeps each thread's scratch buffers (see {@link Scratch}) in use by one task at a time.
  *
  * <p>Below {@code minParallelWork} (in multiply-adds, or their equivalent) the tasks run in order
@@ -26,11 +26,13 @@ public final class Workers {
     /** Parallel only above about a millisecond of single-threaded work: ~2²⁰ multiply-adds. */
     public static final long DEFAULT_MIN_PARALLEL_WORK = 1L << 20;
 
-    /** Runs every task on the calling thread, in order. */
+    /** Runs every task on the calling thread, in order (Vector API kernels where available). */
     public static final Workers SEQUENTIAL = new Workers(1, Long.MAX_VALUE);
 
     private final int threads;
     private final long minParallelWork;
+    private final boolean vector;              // kernels may use the Vector API
+    private final Workers sequential;          // this on one thread, same vector choice
     private final ForkJoinPool helpers;        // threads − 1 daemon threads; null when threads == 1
 
     /**
@@ -38,6 +40,16 @@ public final class Workers {
      * @param minParallelWork the work below which a call stays on the calling thread (≥ 0)
      */
     public Workers(int threads, long minParallelWork) {
+        this(threads, minParallelWork, true);
+    }
+
+    /**
+     * @param threads         how many threads work on one kernel call, the caller included (≥ 1)
+     * @param minParallelWork the work below which a call stays on the calling thread (≥ 0)
+     * @param vector          whether the kernels use the Vector API where this JVM has it
+     *                        ({@link Simd#AVAILABLE}); false: their scalar twins
+     */
+    public Workers(int threads, long minParallelWork, boolean vector) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -47,6 +59,19 @@ public final class Workers {
         this.threads = threads;
         this.minParallelWork = minParallelWork;
         this.helpers = threads == 1 ? null : new ForkJoinPool(threads - 1);
+        this.vector = vector && Simd.AVAILABLE;
+        this.sequential = threads == 1 && minParallelWork == Long.MAX_VALUE ? this
+                : new Workers(1, Long.MAX_VALUE, this.vector);
+    }
+
+    /** Whether the kernels run their Vector API paths. */
+    public boolean vector() {
+        return vector;
+    }
+
+    /** These workers on the calling thread only (for the work inside one task), same vector choice. */
+    public Workers sequential() {
+        return sequential;
     }
 
     public int threads() {
