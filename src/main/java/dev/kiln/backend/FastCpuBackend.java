@@ -10,7 +10,8 @@ import dev.kiln.kernels.fast.Workers;
  * The fast CPU backend ({@code --backend fast}): blocked, vectorizable, multi-threaded kernels in
  * {@code dev.kiln.kernels.fast}, each tested against its scalar twin in {@code dev.kiln.kernels}.
  * <ul>
- *   <li>GEMM: {@link FastGemm} (packed B, tiles of C in parallel, float accumulation).</li>
+ *   <li>GEMM: {@link FastGemm} (packed B, tiles of C in parallel, blocked float sums), with the
+ *       register-blocked Vector API micro-kernel where the JVM has jdk.incubator.vector.</li>
  *   <li>Convolution: {@link FastConv} (im2col / col2im + FastGemm, parallel over the batch).</li>
  *   <li>Activations: {@link FastPointwise}; softmax family: {@link FastClassAxis} (parallel,
  *       bit-identical to the reference).</li>
@@ -38,12 +39,23 @@ public final class FastCpuBackend extends ReferenceBackend {
      * multiply-adds (0: whenever a call has two tasks; tests use it to drive the parallel paths).
      */
     public FastCpuBackend(int threads, long minParallelWork) {
-        this.workers = new Workers(threads, minParallelWork);
+        this(threads, minParallelWork, true);
+    }
+
+    /**
+     * As {@link #FastCpuBackend(int, long)}; {@code vector} false runs the scalar twins of the
+     * Vector API kernels even where the JVM has the module (tests compare both paths).
+     */
+    public FastCpuBackend(int threads, long minParallelWork, boolean vector) {
+        this.workers = new Workers(threads, minParallelWork, vector);
     }
 
     @Override public String name() { return "fast"; }
 
     public int threads() { return workers.threads(); }
+
+    /** Whether this backend runs the Vector API kernels (false without jdk.incubator.vector). */
+    public boolean vector() { return workers.vector(); }
 
     @Override
     public void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff, float[] b,

@@ -1,5 +1,7 @@
 package dev.kiln.backend;
 
+import dev.kiln.kernels.fast.FastGemm;
+import dev.kiln.kernels.fast.Workers;
 import dev.kiln.rand.Rng;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -12,15 +14,27 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
+import static dev.kiln.backend.ReferenceComparison.FAST_SCALAR_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
 import static dev.kiln.backend.ReferenceComparison.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The fast GEMM against the scalar reference {@link dev.kiln.kernels.Gemm}. */
 class FastGemmProperties {
+
+    /**
+     * The fast GEMM sums p in blocks of this many values (FastGemm.KC), each block from 0, and then
+     * adds the block sums: a rounding depth of {@link #summationDepth} instead of K.
+     */
+    private static final int BLOCK = 128;
 
     /** Floats past the end of C that no GEMM may touch. */
     private static final int GUARD = 5;
@@ -71,14 +85,18 @@ class FastGemmProperties {
         float[] parallel = c0.clone();
         gemm(FAST_ALWAYS_PARALLEL, g, a, b, parallel);
 
-        assertWithinRoundingOfReference("gemm " + g, sequential, reference, absScale, g.k());
+        float[] scalar = c0.clone();
+        gemm(FAST_SCALAR_PARALLEL, g, a, b, scalar);
+
+        assertWithinRoundingOfReference("gemm " + g, sequential, reference, absScale, summationDepth(g.k()));
+        assertWithinRoundingOfReference("scalar twin, gemm " + g, scalar, reference, absScale, summationDepth(g.k()));
         assertArrayEquals(sequential, parallel, "gemm on 1 and 3 threads must agree bit for bit: " + g);
 
         Statistics.label("transA, transB").collect(g.transA(), g.transB());
         Statistics.label("accumulate").collect(g.accumulate());
         Statistics.label("a zero dimension").collect(g.m() == 0 || g.n() == 0 || g.k() == 0);
         Statistics.label("a dimension of 1").collect(g.m() == 1 || g.n() == 1 || g.k() == 1);
-        Statistics.label("past a tile or block edge").collect(g.m() > 16 || g.n() > 256 || g.k() > 128);
+        Statistics.label("past a tile or block edge").collect(g.m() > 16 || g.n() > 256 || g.k() > BLOCK);
         Statistics.label("transA, transB").coverage(c -> {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) c.check(ta, tb).count(n -> n > 0);
@@ -87,6 +105,56 @@ class FastGemmProperties {
         Statistics.label("a zero dimension").coverage(c -> c.check(true).count(n -> n > 0));
         Statistics.label("a dimension of 1").coverage(c -> c.check(true).count(n -> n > 0));
         Statistics.label("past a tile or block edge").coverage(c -> c.check(true).count(n -> n > 0));
+    }
+
+    @Test
+    void theTestsRunTheVectorApiKernelsAndTheirScalarTwins() {
+        assertTrue(FAST_ONE_THREAD.vector(), "Surefire runs with --add-modules jdk.incubator.vector");
+        assertTrue(FAST_ALWAYS_PARALLEL.vector());
+        assertFalse(FAST_SCALAR_PARALLEL.vector());
+    }
+
+    /**
+     * The narrow heads (Linear 4096→32, batch 32: M = N = 32, K = 4096) and a tile edge in every
+     * direction, against the reference on both paths and bit for bit on 1 and 3 threads.
+     */
+    @Test
+    void narrowAndRaggedShapesMatchTheReferenceOnBothPaths() {
+        int[][] shapes = {{32, 32, 4096}, {1, 1, 4096}, {17, 257, 129}, {5, 33, 7}, {4, 31, 300}, {3, 16, 1}};
+        Rng rng = new Rng(9);
+        for (int[] shape : shapes) {
+            int m = shape[0], n = shape[1], k = shape[2];
+            for (boolean transA : new boolean[] {false, true}) {
+                for (boolean transB : new boolean[] {false, true}) {
+                    GemmCase g = new GemmCase(transA, transB, m, n, k, 1, 2, 3, true, 0);
+                    float[] a = gaussian(rng, 1 + m * k, 1f);
+                    float[] b = gaussian(rng, 2 + k * n, 1f);
+                    float[] c0 = gaussian(rng, 3 + m * n + GUARD, 1f);
+                    float[] reference = c0.clone();
+                    gemm(ReferenceBackend.INSTANCE, g, a, b, reference);
+                    float[] absScale = new float[c0.length];
+                    for (int i = 3; i < 3 + m * n; i++) absScale[i] = Math.abs(c0[i]);
+                    gemm(ReferenceBackend.INSTANCE, g, abs(a), abs(b), absScale);
+                    float[] one = c0.clone(), three = c0.clone(), scalar = c0.clone();
+                    gemm(FAST_ONE_THREAD, g, a, b, one);
+                    gemm(FAST_ALWAYS_PARALLEL, g, a, b, three);
+                    gemm(FAST_SCALAR_PARALLEL, g, a, b, scalar);
+                    assertWithinRoundingOfReference("vector " + g, one, reference, absScale, summationDepth(k));
+                    assertWithinRoundingOfReference("scalar " + g, scalar, reference, absScale, summationDepth(k));
+                    assertArrayEquals(one, three, "1 and 3 threads: " + g);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
+        int n = 3;
+        float[][] bRows = {new float[n], new float[n]};
+        float[] c = new float[n];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> FastGemm.gemmPackedB(
+                new Workers(1, 0), false, 1, n, 2, new float[2], 0, bRows, c, 0, false));
+        assertTrue(e.getMessage().contains("packed B row 0 has 3 floats"), e.getMessage());
     }
 
     @Test
@@ -109,6 +177,42 @@ class FastGemmProperties {
             assertArrayEquals(first, oneThread, "default threads vs 1 thread, transB = " + transB);
             assertArrayEquals(first, fourThreads, "default threads vs 4 threads, transB = " + transB);
         }
+    }
+
+    /**
+     * The batch-128 drift (issue 11): one running float sum over K = 4096 loses what a blocked sum
+     * keeps. Row 0 of A is 1 followed by 4095 values of 2⁻²⁴ (half an ulp of 1), B is all ones:
+     * the exact product is 1 + 4095·2⁻²⁴, a running sum stays at 1.0 (every 1 + 2⁻²⁴ rounds back
+     * to 1, an error of 2.4e-4), and blocks of 128 lose only the first block's 127·2⁻²⁴. The bound
+     * with the blocked depth (128 + 32 + 2)·2⁻²³ ≈ 1.9e-5 lets the second through, not the first.
+     * Row 1 puts the 1 last instead (the small terms add up first).
+     */
+    @Test
+    void aLongDotProductIsSummedInBlocksNotInOneRunningSum() {
+        int m = 2, n = 3, k = 4096;
+        float tiny = 0x1p-24f;
+        float[] a = new float[m * k];
+        Arrays.fill(a, tiny);
+        a[0] = 1f;                       // A[0, 0]: the big term first
+        a[k + k - 1] = 1f;               // A[1, K−1]: the big term last
+        float[] b = new float[k * n];
+        Arrays.fill(b, 1f);
+        double exact = 1 + 4095 * (double) tiny;
+        float[] reference = new float[m * n];
+        ReferenceBackend.INSTANCE.gemm(false, false, m, n, k, a, 0, b, 0, reference, 0, false);
+        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL, FAST_SCALAR_PARALLEL}) {
+            float[] c = new float[m * n];
+            fast.gemm(false, false, m, n, k, a, 0, b, 0, c, 0, false);
+            float[] absScale = new float[m * n];
+            Arrays.fill(absScale, (float) exact);
+            assertWithinRoundingOfReference("1 + 4095·2⁻²⁴ on " + fast.threads() + " threads, vector " + fast.vector(), c, reference,
+                    absScale, summationDepth(k));
+        }
+    }
+
+    /** How many roundings deep a sum of k terms is in the fast GEMM: BLOCK within a block, then one per block. */
+    static int summationDepth(int k) {
+        return Math.min(k, BLOCK + (k + BLOCK - 1) / BLOCK);
     }
 
     private static void gemm(Backend backend, GemmCase g, float[] a, float[] b, float[] c) {

@@ -16,6 +16,9 @@ final class ReferenceComparison {
     /** Three threads, parallel from the first multiply-add: every parallel path runs even on tiny shapes. */
     static final FastCpuBackend FAST_ALWAYS_PARALLEL = new FastCpuBackend(3, 0);
 
+    /** Three threads, always parallel, on the scalar twins of the Vector API kernels. */
+    static final FastCpuBackend FAST_SCALAR_PARALLEL = new FastCpuBackend(3, 0, false);
+
     /** n standard-normal floats, scaled. */
     static float[] gaussian(Rng rng, int n, float scale) {
         float[] out = new float[n];

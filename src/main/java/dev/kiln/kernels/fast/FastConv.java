@@ -48,12 +48,12 @@ public final class FastConv {
         int kSize = inC * kH * kW;                 // K
         int positions = outH * outW;               // P
         long work = (long) batch * outC * kSize * positions;
-        Workers perSample = batch > 1 ? workers : Workers.SEQUENTIAL;
-        Workers inGemm = batch > 1 ? Workers.SEQUENTIAL : workers;
+        Workers perSample = batch > 1 ? workers : workers.sequential();
+        Workers inGemm = batch > 1 ? workers.sequential() : workers;
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
             int yOff = b * outC * positions;       // y[b, 0, 0, 0]
-            float[][] col = COLUMNS.rows(kSize, positions);
+            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
             im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             if (bias != null) {
                 for (int o = 0; o < outC; o++) {
@@ -72,8 +72,8 @@ public final class FastConv {
         int kSize = inC * kH * kW;
         int positions = outH * outW;
         long work = (long) batch * outC * kSize * positions;
-        Workers perSample = batch > 1 ? workers : Workers.SEQUENTIAL;
-        Workers inGemm = batch > 1 ? Workers.SEQUENTIAL : workers;
+        Workers perSample = batch > 1 ? workers : workers.sequential();
+        Workers inGemm = batch > 1 ? workers.sequential() : workers;
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;
             int yOff = b * outC * positions;
@@ -100,14 +100,14 @@ public final class FastConv {
         long work = (long) batch * outC * kSize * positions;
         float[] partialW = PARTIAL_DW.floats(chunks * wSize);          // [chunks, Co, K]
         double[] partialBias = PARTIAL_DBIAS.doubles(chunks * outC);   // [chunks, Co]
-        Workers perChunkWorkers = chunks > 1 ? workers : Workers.SEQUENTIAL;
-        Workers inGemm = chunks > 1 ? Workers.SEQUENTIAL : workers;
+        Workers perChunkWorkers = chunks > 1 ? workers : workers.sequential();
+        Workers inGemm = chunks > 1 ? workers.sequential() : workers;
         perChunkWorkers.forEach(chunks, work, g -> {
             int wOff = g * wSize;                  // partialW[g, 0, 0]
             int biasOff = g * outC;                // partialBias[g, 0]
             Arrays.fill(partialW, wOff, wOff + wSize, 0f);
             Arrays.fill(partialBias, biasOff, biasOff + outC, 0.0);
-            float[][] colT = COLUMNS_TRANSPOSED.rows(positions, kSize);
+            float[][] colT = COLUMNS_TRANSPOSED.rows(positions, FastGemm.rowLength(kSize));
             for (int b = g * perChunk; b < Math.min(batch, (g + 1) * perChunk); b++) {
                 int xOff = b * inC * inH * inW;
                 int yOff = b * outC * positions;
