@@ -40,6 +40,9 @@ public final class OpenClDevices {
     private static final Logger APARAPI_LOG = Logger.getLogger("com.aparapi");
 
     static {
+        // Aparapi's Config sets its logger's level from com.aparapi.logLevel when it loads (WARNING
+        // by default), so the quiet default has to go in as that property, before Aparapi loads.
+        if (System.getProperty("com.aparapi.logLevel") == null) System.setProperty("com.aparapi.logLevel", "SEVERE");
         if (System.getProperty("java.util.logging.config.file") == null) APARAPI_LOG.setLevel(Level.SEVERE);
     }
 
