@@ -95,6 +95,9 @@ public final class OpenClBackend extends ReferenceBackend {
     public synchronized void gemm(boolean transA, boolean transB, int m, int n, int k, float[] a, int aOff,
                                   float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         if (m == 0 || n == 0) return;
+        need("gemm A", a, aOff, (long) m * k);
+        need("gemm B", b, bOff, (long) k * n);
+        need("gemm C", c, cOff, (long) m * n);
         if (k == 0) {                                      // an empty sum: C = 0, or C unchanged
             if (!accumulate) for (int i = 0; i < m; i++) Arrays.fill(c, cOff + i * n, cOff + i * n + n, 0f);
             return;
@@ -116,6 +119,8 @@ public final class OpenClBackend extends ReferenceBackend {
     public synchronized void conv2dForward(ConvShape s, float[] x, float[] w, float[] bias, float[] y) {
         int total = s.ySize();
         if (total == 0) return;
+        need("conv x", x, s.xSize()); need("conv w", w, s.wSize()); need("conv y", y, total);
+        if (bias != null) need("conv bias", bias, s.outC());
         ConvForwardKernel k = convForward;
         k.x = x; k.w = w; k.y = y;
         k.bias = bias == null ? none : bias;
@@ -129,6 +134,7 @@ public final class OpenClBackend extends ReferenceBackend {
     public synchronized void conv2dBackwardData(ConvShape s, float[] dy, float[] w, float[] dx) {
         int total = s.xSize();
         if (total == 0) return;
+        need("conv dy", dy, s.ySize()); need("conv w", w, s.wSize()); need("conv dx", dx, total);
         ConvBackwardDataKernel k = convBackwardData;
         k.dy = dy; k.w = w; k.dx = dx;
         k.batch = s.batch(); k.inC = s.inC(); k.inH = s.inH(); k.inW = s.inW(); k.outC = s.outC();
@@ -139,6 +145,8 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void conv2dBackwardWeights(ConvShape s, float[] x, float[] dy, float[] dw, float[] dbias) {
         if (s.batch() == 0) return;                        // an empty sum adds nothing
+        need("conv x", x, s.xSize()); need("conv dy", dy, s.ySize()); need("conv dw", dw, s.wSize());
+        if (dbias != null) need("conv dbias", dbias, s.outC());
         ConvBackwardWeightsKernel k = convBackwardWeights;
         k.x = x; k.dy = dy; k.dw = dw;
         k.dbias = dbias == null ? none : dbias;
@@ -160,6 +168,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void activationForward(Activation f, float alpha, float[] x, float[] y, int n) {
         if (n == 0) return;
+        need("activation x", x, n); need("activation y", y, n);
         PointwiseKernel k = pointwise(alpha, n);
         k.x = x; k.y = y; k.dy = none; k.dx = none;
         k.op = switch (f) {
@@ -178,6 +187,8 @@ public final class OpenClBackend extends ReferenceBackend {
         PointwiseKernel k = pointwise(alpha, n);
         k.dy = dy; k.dx = dx;
         boolean fromInput = f == Activation.RELU || f == Activation.LEAKY_RELU;   // which saved tensor f' needs
+        need(fromInput ? "activation x" : "activation y", fromInput ? x : y, n);
+        need("activation dy", dy, n); need("activation dx", dx, n);
         k.x = fromInput ? x : none;
         k.y = fromInput ? none : y;
         k.op = switch (f) {
@@ -192,6 +203,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void axpy(float alpha, float[] x, float[] y, int n) {
         if (n == 0) return;
+        need("axpy x", x, n); need("axpy y", y, n);
         PointwiseKernel k = pointwise(alpha, n);
         k.x = x; k.y = y; k.dy = none; k.dx = none;
         k.op = PointwiseKernel.AXPY;
@@ -201,6 +213,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void scale(float alpha, float[] x, int n) {
         if (n == 0) return;
+        need("scale x", x, n);
         PointwiseKernel k = pointwise(alpha, n);
         k.x = x; k.y = none; k.dy = none; k.dx = none;
         k.op = PointwiseKernel.SCALE;
@@ -243,6 +256,7 @@ public final class OpenClBackend extends ReferenceBackend {
 
     private void classAxisForward(int op, float[] x, int rows, int classes, int inner, float[] y, int written) {
         if (rows * inner == 0) return;
+        need("class-axis x", x, (long) rows * classes * inner); need("class-axis output", y, written);
         ClassAxisKernel k = classAxis(op, rows, classes, inner);
         k.x = x; k.y = y; k.dy = none; k.dx = none;
         transfers.launch(k, range(rows * inner), written(arrays(x), y, written));
@@ -250,6 +264,8 @@ public final class OpenClBackend extends ReferenceBackend {
 
     private void classAxisBackward(int op, float[] saved, float[] dy, int rows, int classes, int inner, float[] dx) {
         if (rows * inner == 0) return;
+        long size = (long) rows * classes * inner;
+        need("class-axis saved output", saved, size); need("class-axis dy", dy, size); need("class-axis dx", dx, size);
         ClassAxisKernel k = classAxis(op, rows, classes, inner);
         k.x = saved; k.y = none; k.dy = dy; k.dx = dx;
         transfers.launch(k, range(rows * inner), Transfers.Args.of(arrays(saved, dy), arrays(), arrays(dx)));
@@ -291,6 +307,7 @@ public final class OpenClBackend extends ReferenceBackend {
                                int inner) {
         int cells = rows * inner;
         if (cells == 0) return 0.0;
+        checkLossInputs(logp, targets, w, rows, classes, inner);
         LossKernel k = loss(op, targets, w, gamma, rows, classes, inner);
         double[] cellLoss = new double[cells];
         k.logp = logp; k.cellLoss = cellLoss; k.dx = none;
@@ -304,9 +321,26 @@ public final class OpenClBackend extends ReferenceBackend {
                               int inner, float scale, float[] dx) {
         int cells = rows * inner;
         if (cells == 0) return;
+        checkLossInputs(logp, targets, w, rows, classes, inner);
+        need("loss dx", dx, (long) rows * classes * inner);
         LossKernel k = loss(op, targets, w, gamma, rows, classes, inner);
         k.logp = logp; k.cellLoss = new double[1]; k.dx = dx; k.scale = scale;
         transfers.launch(k, range(cells), Transfers.Args.of(arrays(logp, targets, k.w), arrays(), arrays(dx)));
+    }
+
+    /** Sizes, and every target a class index: the device reads w[t] and ℓ_t unchecked. */
+    private static void checkLossInputs(float[] logp, int[] targets, float[] w, int rows, int classes, int inner) {
+        need("loss logp", logp, (long) rows * classes * inner);
+        if (targets.length < rows * inner) {
+            throw new IllegalArgumentException("loss targets: " + targets.length + " elements, need " + rows * inner);
+        }
+        if (w != null) need("loss class weights", w, classes);
+        for (int i = 0; i < rows * inner; i++) {
+            if (targets[i] < 0 || targets[i] >= classes) {
+                throw new IllegalArgumentException("loss targets[" + i + "] = " + targets[i] + ", not a class in [0, "
+                        + classes + ")");
+            }
+        }
     }
 
     private LossKernel loss(int op, int[] targets, float[] w, float gamma, int rows, int classes, int inner) {
@@ -325,6 +359,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized double bceWithLogits(float[] x, float[] t, int n) {
         if (n == 0) return 0.0;
+        need("bce x", x, n); need("bce t", t, n);
         BceKernel k = bce;
         double[] term = new double[n];
         k.x = x; k.t = t; k.term = term; k.dx = none; k.n = n; k.op = BceKernel.FORWARD;
@@ -337,6 +372,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void bceWithLogitsBackward(float[] x, float[] t, int n, float scale, float[] dx) {
         if (n == 0) return;
+        need("bce x", x, n); need("bce t", t, n); need("bce dx", dx, n);
         BceKernel k = bce;
         k.x = x; k.t = t; k.term = new double[1]; k.dx = dx; k.n = n; k.scale = scale; k.op = BceKernel.BACK;
         transfers.launch(k, range(n), Transfers.Args.of(arrays(x, t), arrays(), arrays(dx)));
@@ -347,6 +383,7 @@ public final class OpenClBackend extends ReferenceBackend {
     @Override
     public synchronized void gaussianKl(float[] mu, float[] logVar, float[] out, int n) {
         if (n == 0) return;
+        need("kl mu", mu, n); need("kl logVar", logVar, n); need("kl out", out, n);
         GaussianKlDeviceKernel k = kl;
         k.mu = mu; k.logVar = logVar; k.kl = out; k.dkl = none; k.dmu = none; k.dlogVar = none;
         k.n = n; k.op = GaussianKlDeviceKernel.FORWARD;
@@ -357,6 +394,8 @@ public final class OpenClBackend extends ReferenceBackend {
     public synchronized void gaussianKlBackward(float[] mu, float[] logVar, float[] dkl, float[] dmu,
                                                 float[] dlogVar, int n) {
         if (n == 0) return;
+        need("kl mu", mu, n); need("kl logVar", logVar, n); need("kl dkl", dkl, n);
+        need("kl dmu", dmu, n); need("kl dlogVar", dlogVar, n);
         GaussianKlDeviceKernel k = kl;
         k.mu = mu; k.logVar = logVar; k.kl = none; k.dkl = dkl; k.dmu = dmu; k.dlogVar = dlogVar;
         k.n = n; k.op = GaussianKlDeviceKernel.BACK;
@@ -370,6 +409,7 @@ public final class OpenClBackend extends ReferenceBackend {
                                       float beta2, float eps, float weightDecay, boolean decoupled, float bc1,
                                       float bc2) {
         if (n == 0) return;
+        need("adam p", p, n); need("adam g", g, n); need("adam m", m, n); need("adam v", v, n);
         OptimizerKernel k = optimizer;
         k.p = p; k.g = g; k.m = m; k.v = v; k.n = n; k.op = OptimizerKernel.ADAM;
         k.lr = lr; k.beta1 = beta1; k.beta2 = beta2; k.eps = eps; k.weightDecay = weightDecay;
@@ -381,6 +421,7 @@ public final class OpenClBackend extends ReferenceBackend {
     public synchronized void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum,
                                      float weightDecay) {
         if (n == 0) return;
+        need("sgd p", p, n); need("sgd g", g, n); need("sgd buf", buf, n);
         OptimizerKernel k = optimizer;
         k.p = p; k.g = g; k.m = buf; k.v = none; k.n = n; k.op = OptimizerKernel.SGD;
         k.lr = lr; k.momentum = momentum; k.weightDecay = weightDecay;
@@ -388,6 +429,22 @@ public final class OpenClBackend extends ReferenceBackend {
     }
 
     // ---------------------------------------------------------------- launch geometry
+
+    /**
+     * The reference fails on a too-short array with an index exception; a device kernel has no
+     * bounds checks and would read or write past the pinned Java array (garbage, or a corrupted
+     * JVM heap). So every launch checks its extents first.
+     */
+    private static void need(String what, float[] a, long length) {
+        need(what, a, 0, length);
+    }
+
+    private static void need(String what, float[] a, int offset, long length) {
+        if (offset < 0 || a.length < offset + length) {
+            throw new IllegalArgumentException(what + ": " + a.length + " elements, need " + (offset + length)
+                    + (offset == 0 ? "" : " (offset " + offset + " + " + length + ")"));
+        }
+    }
 
     /** n work items rounded up to whole groups; the kernels skip the items past n. */
     private Range range(int n) {
