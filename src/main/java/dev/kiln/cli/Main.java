@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 FreeBitsCommand.class,
                 ScheduleCommand.class,
                 LessonCommand.class,
+                DeviceCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -57,4 +57,22 @@ public final class Tolerances {
      * synthetic shapes are 0.03–0.05.
      */
     public static final double SAMPLE_DISTANCE_MARGIN = 0.01;
+
+    /**
+     * An OpenCL kernel against its reference twin where both do the same float and double
+     * operations in the same order (activations, class-axis ops, losses, KL, optimizer steps): they
+     * differ only by the device's exp/log/pow/tanh (OpenCL allows a few ulp in double) and by fused
+     * multiply-adds the OpenCL compiler may contract (OpenCL C contracts by default), i.e. by a few
+     * float roundings of the operands. Allowed: this × (|reference| + |the value added into| +
+     * |the operands of a contracted product|), plus {@link Float#MIN_NORMAL} for a device that
+     * flushes subnormals (see dev.kiln.opencl.Agreement).
+     */
+    public static final double OPENCL_SAME_ORDER_REL = 1e-6;
+
+    /**
+     * A short ARC training run on the opencl backend against the same run on reference: the
+     * relative gap of the last logged training loss and KL. GEMM and convolution sum in float on
+     * the device (double in the reference), and those roundings compound over the steps.
+     */
+    public static final double OPENCL_TRAINING_REL = 1e-3;
 }
