@@ -57,4 +57,10 @@ public final class Tolerances {
      * synthetic shapes are 0.03–0.05.
      */
     public static final double SAMPLE_DISTANCE_MARGIN = 0.01;
+
+    /**
+     * A decoded pixel (a probability in [0, 1]) computed by the lesson explorer's JavaScript decoder
+     * in float32 against kiln's Java decoder for the same z: the two sum in different orders.
+     */
+    public static final double EXPLORER_PIXEL = 1e-4;
 }
