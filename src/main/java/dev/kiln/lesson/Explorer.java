@@ -44,7 +44,7 @@ final class Explorer {
     static final String FILE = "explorer.html";
     private static final String TEMPLATE = "explorer.html";      // resource next to this class
     private static final String DATA_MARK = "@KILN_DATA@";
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues()
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls()
             .create();
 
     private Explorer() {}
