@@ -7,7 +7,10 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import dev.kiln.io.AtomicFiles;
 import dev.kiln.model.Vae;
-import dev.kiln.nn.Param;
+import dev.kiln.nn.Layer;
+import dev.kiln.nn.Linear;
+import dev.kiln.nn.ReLU;
+import dev.kiln.nn.Sequential;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +39,7 @@ import java.util.Locale;
  * </pre>
  * That is {@link dev.kiln.model.Architectures#mlp}'s decoder (Linear, ReLU, …, Linear) followed by
  * the sigmoid that {@link Figures#decode} applies, so the page decodes z to the same image as kiln
- * does, up to float32 summation order. {@link #decoderLayers} reads the layers from the parameter
- * names and refuses any other layout.
+ * does, up to float32 summation order. {@link #decoderLayers} refuses any other decoder.
  */
 final class Explorer {
     /** The file the lesson writes. */
@@ -150,32 +152,35 @@ final class Explorer {
     }
 
     /**
-     * The decoder's dense layers in order, from the parameters {@code decoder.<i>.weight} and
-     * {@code decoder.<i>.bias} of an {@link dev.kiln.model.Architectures#mlp} model, whose layer
-     * indices step by 2 (a ReLU sits between two Linear layers).
+     * The decoder's dense layers in order, from an {@link dev.kiln.model.Architectures#mlp} model:
+     * a {@link Sequential} of {@link Linear}, {@link ReLU}, …, {@link Linear}, which is what the
+     * page's {@code decode} runs.
      *
-     * @throws IllegalArgumentException for any other decoder layout (the page could not run it)
+     * @throws IllegalArgumentException for any other decoder (the page could not run it)
      */
     static List<Dense> decoderLayers(Vae vae) {
-        List<Param> ps = new ArrayList<>();
-        for (Param p : vae.params()) if (p.name.startsWith("decoder.")) ps.add(p);
-        if (ps.isEmpty() || ps.size() % 2 != 0) {
-            throw new IllegalArgumentException("decoder parameters are not weight/bias pairs: " + names(ps));
-        }
-        List<Dense> layers = new ArrayList<>();
+        Layer decoder = vae.decoder();
+        List<Layer> layers = decoder instanceof Sequential s ? s.layers() : List.of(decoder);
+        List<Dense> dense = new ArrayList<>();
         int width = vae.latentDim();
-        for (int l = 0; l < ps.size() / 2; l++) {
-            Param w = ps.get(2 * l), b = ps.get(2 * l + 1);
-            String prefix = "decoder." + (2 * l) + ".";
-            if (!w.name.equals(prefix + "weight") || !b.name.equals(prefix + "bias") || w.value.rank() != 2
-                    || w.value.dim(1) != width || b.value.size() != w.value.dim(0)) {
-                throw new IllegalArgumentException("not an MLP decoder (Linear, ReLU, …, Linear) from z of size "
-                        + vae.latentDim() + ": " + names(ps));
+        boolean mlp = layers.size() % 2 == 1;                          // Linear (ReLU Linear)*
+        for (int i = 0; i < layers.size() && mlp; i++) {
+            Layer l = layers.get(i);
+            if (i % 2 == 1) {
+                mlp = l instanceof ReLU;
+            } else if (l instanceof Linear lin && lin.weight().value.dim(1) == width) {
+                int out = lin.weight().value.dim(0);
+                dense.add(new Dense(width, out, lin.weight().value.data.clone(), lin.bias().value.data.clone()));
+                width = out;
+            } else {
+                mlp = false;
             }
-            layers.add(new Dense(width, w.value.dim(0), w.value.data.clone(), b.value.data.clone()));
-            width = w.value.dim(0);
         }
-        return layers;
+        if (!mlp) {
+            throw new IllegalArgumentException("the explorer runs MLP decoders (Linear, ReLU, …, Linear) from z of size "
+                    + vae.latentDim() + "; got " + decoder.describe());
+        }
+        return dense;
     }
 
     /** float32 values, little-endian, base64: what the page's {@code floats()} reads back. */
@@ -187,10 +192,6 @@ final class Explorer {
 
     private static com.google.gson.JsonElement number(double v) {
         return Double.isFinite(v) ? new com.google.gson.JsonPrimitive(v) : JsonNull.INSTANCE;
-    }
-
-    private static String names(List<Param> ps) {
-        return String.join(", ", ps.stream().map(p -> p.name).toList());
     }
 
     private static String template() {
