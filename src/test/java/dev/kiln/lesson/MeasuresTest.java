@@ -39,8 +39,9 @@ class MeasuresTest {
 
     @Test
     void shareOutsideCountsPointsStrictlyBeyondTheRadius() {
-        float[] xy = {0, 0, 2, 0, 1.5f, 1.5f, 0, -3};                   // |·| = 0, 2, 2.12, 3
-        assertEquals(0.5, Measures.shareOutside(xy, 2), 0);
+        float[] xy = {0, 0, 2, 0, 1.5f, 1.5f, 0, -3, 4, 4};             // |·| = 0, 2, 2.12, 3, 5.66
+        assertEquals(0.6, Measures.shareOutside(xy, 2), 1e-12);
+        assertEquals(0, Measures.shareOutside(new float[0], 2), 0, "no points, no share");
     }
 
     @Test
@@ -49,6 +50,34 @@ class MeasuresTest {
         java.util.Arrays.fill(a, 0.5f);
         java.util.Arrays.fill(refs, P, 2 * P, 0.4f);                      // ref 0 all 0, ref 1 all 0.4
         assertEquals(0.1, Measures.meanNearestDistance(a, 1, refs), Tolerances.F32);
+        float[] two = new float[2 * P];                                   // image 0 all 0.5, image 1 all 0.1
+        java.util.Arrays.fill(two, 0, P, 0.5f);
+        java.util.Arrays.fill(two, P, 2 * P, 0.1f);
+        assertEquals((0.1 + 0.1) / 2, Measures.meanNearestDistance(two, 2, refs), Tolerances.F32);
+        float[] far = two.clone();
+        java.util.Arrays.fill(far, P, 2 * P, 1f);                         // image 1 now 0.6 from ref 1
+        assertEquals((0.1 + 0.6) / 2, Measures.meanNearestDistance(far, 2, refs), Tolerances.F32);
+    }
+
+    @Test
+    void totalVariationAveragesOverImagesAndSeesEachImagesOwnPixels() {
+        float[] two = new float[2 * P];                                   // image 0 flat, image 1 one bright pixel
+        two[P + 5 * SIDE + 7] = 1f;                                       // inside: 4 neighbours differ by 1
+        assertEquals(4.0 / 3024, Measures.meanTotalVariation(two, 2), Tolerances.F32);
+        two[P + SIDE - 1] = 1f;                                           // on the top-right corner: 2 more
+        assertEquals(6.0 / 3024, Measures.meanTotalVariation(two, 2), Tolerances.F32);
+    }
+
+    @Test
+    void meanPixelAndTheMonotoneChecks() {
+        assertEquals(0.25, Measures.meanPixel(new float[] {0, 0.5f, 0.5f, 0}), 1e-12);
+        assertEquals(Double.NaN, Measures.meanPixel(new float[0]));
+        assertEquals(true, Measures.nonIncreasing(new double[] {3, 3, 1}));
+        assertEquals(false, Measures.nonIncreasing(new double[] {3, 1, 2}));
+        assertEquals(true, Measures.nonDecreasing(new double[] {1, 1, 2}));
+        assertEquals(false, Measures.nonDecreasing(new double[] {1, 2, 1.5}));
+        assertEquals(false, Measures.nonDecreasing(new double[] {2, 1}));
+        assertEquals(false, Measures.nonIncreasing(new double[] {1, 2}));
     }
 
     @Test
