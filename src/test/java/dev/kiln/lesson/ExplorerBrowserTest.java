@@ -39,6 +39,7 @@ class ExplorerBrowserTest {
     static final int TRAIN = 300, TEST = 120, EPOCHS = 2;
     static final int[] HIDDEN = {32, 16};
     static final double[] BETAS = {0, 1, 5};
+    static final double FIT_AXIS = 3.0;
     static final Path SHOTS = Path.of("target", "explorer-screenshots");
 
     static Path page;
@@ -67,13 +68,12 @@ class ExplorerBrowserTest {
             byKey.put(key, vae);
             entries.add(new Explorer.Entry(key, Explorer.label(beta), beta, vae, e.mu(),
                     beta == null ? null : e.sigma(), new Explorer.Stats(500, beta == null ? Double.NaN : 3, 0.1,
-                    beta == null ? Double.NaN : 0.5), 3.0));
+                    beta == null ? Double.NaN : 0.5), FIT_AXIS));
         }
         axis = 4.0;
         page = Files.createTempDirectory("kiln-explorer-").resolve(Explorer.FILE);
         Explorer.write(page, "explorer test", entries, labels, SyntheticShapes.CLASS_NAMES, axis, 7);
         chrome = HeadlessChrome.start(1400, 1200);          // the whole map in view: Selenium aims at its visible centre
-        chrome.open(page);
     }
 
     @AfterAll
@@ -83,6 +83,7 @@ class ExplorerBrowserTest {
 
     @Test
     void clickingTogglingAndSlidingDecodeWhatKilnsDecoderDecodes() throws IOException {
+        chrome.open(page);                                                     // each test starts from a fresh load
         assertEquals(List.of(), chrome.consoleErrors(), "console errors on load");
         assertEquals("vae_1", js("return kilnExplorer.model()"), "the page opens on the VAE at β = 1");
 
@@ -114,7 +115,7 @@ class ExplorerBrowserTest {
 
     @Test
     void draggingDecodesAlongThePathAndEndsWhereThePointerStops() {
-        chrome.driver.findElement(By.id("mode-vae")).click();
+        chrome.open(page);
         WebElement map = chrome.driver.findElement(By.id("map"));
         long[] from = offset(-1, -1), to = offset(2, 1.5);
         new Actions(chrome.driver).moveToElement(map, (int) from[0], (int) from[1]).clickAndHold()
@@ -159,6 +160,23 @@ class ExplorerBrowserTest {
         }
     }
 
+    @Test
+    void theViewOptionsRedrawAndFitTheAxesToOneModelOnlyWhenAsked() throws IOException {
+        chrome.open(page);
+        assertEquals(axis, ((Number) js("return kilnExplorer.axis()")).doubleValue(), 0, "the shared axes first");
+        chrome.driver.findElement(By.id("fit")).click();
+        assertEquals(FIT_AXIS, ((Number) js("return kilnExplorer.axis()")).doubleValue(), 0);
+        clickAt(1, 1);                                                         // the mapping follows the view
+        assertDecodesLikeKiln("vae_1", 1, 1);
+        for (String id : new String[] {"show-density", "show-clouds", "show-points"}) {
+            chrome.driver.findElement(By.id(id)).click();
+        }
+        chrome.screenshot(SHOTS.resolve("5_fit_no_layers.png"));
+        chrome.driver.findElement(By.id("fit")).click();
+        assertEquals(axis, ((Number) js("return kilnExplorer.axis()")).doubleValue(), 0);
+        assertEquals(List.of(), chrome.consoleErrors());
+    }
+
     // ------------------------------------------------------------------------------------------ helpers
 
     /** Clicks the map where the page draws z = (x, y). */
@@ -187,7 +205,7 @@ class ExplorerBrowserTest {
         List<?> z = (List<?>) js("return kilnExplorer.z()");
         assertNotNull(z, "no z decoded");
         float z1 = ((Number) z.get(0)).floatValue(), z2 = ((Number) z.get(1)).floatValue();
-        double pixel = 2 * axis / 532;                                         // latent units per canvas pixel
+        double pixel = 2 * ((Number) js("return kilnExplorer.axis()")).doubleValue() / 532;   // latent units per canvas pixel
         assertEquals(x, z1, 3 * pixel, "z₁ of the click");
         assertEquals(y, z2, 3 * pixel, "z₂ of the click");
         List<?> pixels = (List<?>) js("return kilnExplorer.pixels()");
