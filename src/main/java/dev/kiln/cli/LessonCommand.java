@@ -19,14 +19,15 @@ import java.util.concurrent.Callable;
 /**
  * {@code kiln lesson [--quick] --out DIR [--fashion-dir DIR] [--epochs N]}: seed 002's lesson on
  * variational autoencoders, from models trained here on Fashion-MNIST ({@link Lesson}). Writes the
- * figures, {@code report.md} and {@code summary.json} into DIR.
+ * figures, {@code report.md}, {@code summary.json} and {@code explorer.html} (an offline page to
+ * click through the 2-D models) into DIR.
  *
  * <p>The hidden option {@code --synthetic N} replaces Fashion-MNIST by N synthetic shape images
  * ({@link dev.kiln.lesson.SyntheticShapes}), so that tests can run the whole lesson without the data.
  */
 @Command(name = "lesson",
         description = {"Train the autoencoder and VAEs of the VAE lesson (seed 002) on Fashion-MNIST and write its "
-                + "figures, report.md and summary.json.",
+                + "figures, report.md, summary.json and explorer.html (an offline page to click through the 2-D models).",
                 "Full run: all 60000/10000 images, 10 epochs per model (tens of minutes on 2 cores). "
                         + "--quick: 8000 training and 2000 test images, 3 epochs (a few minutes)."})
 public final class LessonCommand implements Callable<Integer> {

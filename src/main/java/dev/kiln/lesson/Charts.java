@@ -25,27 +25,26 @@ final class Charts {
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
     /** Segments of a drawn ellipse. */
     private static final int ELLIPSE_SEGMENTS = 48;
-    /** The prior's circle is drawn at this many standard deviations (86% of N(0, I)'s mass in 2-D). */
-    static final double PRIOR_RADIUS = 2.0;
 
     private Charts() {}
 
     /**
-     * Encoded means coloured by class, with 1σ ellipses around some of them, and the prior's 2σ
-     * circle. Both axes get the same range, symmetric about 0, wide enough for the prior circle and
-     * for all but the most extreme 0.5% of the coordinates.
+     * Encoded means coloured by class, with 1σ ellipses around some of them, and the prior's circle
+     * at {@code radius} σ. Both axes span [−half, half], so that maps drawn with the same
+     * {@code half} can be compared.
      *
      * @param mu         [N, 2] encoded means
      * @param sigma      [N, 2] encoded standard deviations, or null (the autoencoder: no ellipses)
      * @param labels     [N] class ids
      * @param classNames names by class id
      * @param ellipses   indices into the N points whose ellipses are drawn
+     * @param half       both axes span [−half, half]
+     * @param radius     the prior circle's radius
      */
     static void latentMap(String title, float[] mu, float[] sigma, int[] labels, List<String> classNames,
-                          int[] ellipses, Path file) {
+                          int[] ellipses, double half, double radius, Path file) {
         int n = labels.length;
-        double half = Math.max(PRIOR_RADIUS * 1.25, quantileAbs(mu, 0.995) * 1.1);
-        XYChart chart = new XYChartBuilder().width(900).height(760).title(title)
+        XYChart chart = new XYChartBuilder().width(760).height(620).title(title)
                 .xAxisTitle("z₁ (μ₁)").yAxisTitle("z₂ (μ₂)").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setMarkerSize(4);
@@ -82,8 +81,8 @@ final class Charts {
                 s.setShowInLegend(false);
             }
         }
-        double[][] circle = ellipse(0, 0, PRIOR_RADIUS, PRIOR_RADIUS);
-        XYSeries prior = chart.addSeries("N(0, I), 2σ", circle[0], circle[1]);
+        double[][] circle = ellipse(0, 0, radius, radius);
+        XYSeries prior = chart.addSeries("N(0, I), " + Objective.showBeta(radius) + "σ", circle[0], circle[1]);
         prior.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
         prior.setMarker(SeriesMarkers.NONE);
         prior.setLineColor(Color.BLACK);
@@ -128,15 +127,6 @@ final class Charts {
             y[i] = cy + ry * Math.sin(t);
         }
         return new double[][] {x, y};
-    }
-
-    /** The q-quantile of |v|. */
-    private static double quantileAbs(float[] v, double q) {
-        if (v.length == 0) return 0;
-        double[] a = new double[v.length];
-        for (int i = 0; i < v.length; i++) a[i] = Math.abs(v[i]);
-        Arrays.sort(a);
-        return a[Math.min(a.length - 1, (int) Math.floor(q * (a.length - 1)))];
     }
 
     private static Color colour(int k, int alpha) {

@@ -89,6 +89,11 @@ public final class Vae {
         return decoder.forward(z);
     }
 
+    /** The decoder, z [B, D] → likelihood logits (read by the lesson's explorer, which runs it in a page). */
+    public Layer decoder() {
+        return decoder;
+    }
+
     /** Every parameter, named {@code encoder.*}, {@code mu.*}, {@code logvar.*}, {@code decoder.*}. */
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

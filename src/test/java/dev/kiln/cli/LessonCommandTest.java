@@ -44,6 +44,14 @@ class LessonCommandTest {
             if (name.endsWith(".png")) assertTrue(report.contains("](" + name + ")"), "report.md does not show " + name);
         }
         assertTrue(report.contains("quick version"), "the report says what --quick does");
+        assertTrue(report.contains("](explorer.html)"), "report.md links the explorer");
+        JsonObject explorer = summary.getAsJsonObject("explorer");
+        assertEquals(1 + Lesson.BETAS.length, explorer.getAsJsonArray("models").size(), "the autoencoder and every β");
+        String page = Files.readString(out.resolve(Lesson.EXPLORER), StandardCharsets.UTF_8);
+        for (double beta : Lesson.BETAS) {
+            assertTrue(page.contains("\"beta\":" + beta), "explorer.html lacks the 2-D VAE at β = " + beta);
+        }
+        assertTrue(page.contains("\"beta\":null"), "explorer.html lacks the autoencoder");
     }
 
     @Test

@@ -79,8 +79,8 @@ class LessonTrendsTest {
         Tensor z = Tensor.zeros(SAMPLES, LATENT);                       // [64, 8], the same codes for both
         new Rng(SEED + 99).fillGaussian(z.data, z.size());
         float[] reference = train.batch(Training.range(0, TRAIN)).data;  // [400, 784]
-        double ae = Lesson.meanNearestDistance(Figures.decode(autoencoder, z), SAMPLES, reference);
-        double v = Lesson.meanNearestDistance(Figures.decode(vae, z), SAMPLES, reference);
+        double ae = Measures.meanNearestDistance(Figures.decode(autoencoder, z), SAMPLES, reference);
+        double v = Measures.meanNearestDistance(Figures.decode(vae, z), SAMPLES, reference);
         assertTrue(ae - v >= Tolerances.SAMPLE_DISTANCE_MARGIN, "autoencoder samples are " + ae
                 + " from the nearest training image, VAE samples " + v + "; expected the autoencoder's to be "
                 + "further by at least " + Tolerances.SAMPLE_DISTANCE_MARGIN);

@@ -75,4 +75,10 @@ public final class Tolerances {
      * the device (double in the reference), and those roundings compound over the steps.
      */
     public static final double OPENCL_TRAINING_REL = 1e-3;
+
+    /**
+     * A decoded pixel (a probability in [0, 1]) computed by the lesson explorer's JavaScript decoder
+     * in float32 against kiln's Java decoder for the same z: the two sum in different orders.
+     */
+    public static final double EXPLORER_PIXEL = 1e-4;
 }
