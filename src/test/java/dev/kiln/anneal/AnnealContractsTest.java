@@ -119,4 +119,93 @@ class AnnealContractsTest {
         assertEquals(3, c.updates());
         assertEquals(0.25, c.beta());
     }
+
+    /** A config value that must be refused, naming its field in the message. */
+    private static void refused(String field, Runnable build) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, build::run, field);
+        assertTrue(e.getMessage().contains(field), field + ": " + e.getMessage());
+    }
+
+    @Test
+    void everyScheduleFieldIsValidatedNamingIt() {
+        double nan = Double.NaN, inf = Double.POSITIVE_INFINITY;
+        for (double bad : new double[] {-1e-9, nan, inf}) {
+            refused("warmup_epochs", () -> new LinearWarmup(bad, 1));
+            refused("max_beta", () -> new LinearWarmup(1, bad));
+            refused("warmup_epochs", () -> new UltraConservative(bad, 1, 1));
+            refused("max_beta", () -> new UltraConservative(1, 1, bad));
+            refused("warmup_epochs", () -> new SigmoidRamp(bad, 1, 1, 10));
+            refused("max_beta", () -> new SigmoidRamp(0, 1, bad, 10));
+            refused("warmup_epochs", () -> new CosineRamp(bad, 1, 1));
+            refused("max_beta", () -> new CosineRamp(0, 1, bad));
+            refused("max_beta", () -> new CyclicalSchedule(10, 2, 0.5, bad, RampShape.LINEAR));
+            refused("max_capacity", () -> new CapacityAnnealing(10, bad, 1));
+            refused("gamma", () -> new CapacityAnnealing(10, 25, bad));
+            refused("start_epoch", () -> new StagedSchedule.Stage(bad, 1));
+            refused("stages[].beta", () -> new StagedSchedule.Stage(0, bad));
+        }
+        for (double bad : new double[] {0, -1, nan, inf}) {
+            refused("ramp_epochs", () -> new UltraConservative(0, bad, 1));
+            refused("ramp_epochs", () -> new SigmoidRamp(0, bad, 1, 10));
+            refused("steepness", () -> new SigmoidRamp(0, 1, 1, bad));
+            refused("ramp_epochs", () -> new CosineRamp(0, bad, 1));
+            refused("total_epochs", () -> new CyclicalSchedule(bad, 2, 0.5, 1, RampShape.LINEAR));
+            refused("ramp_epochs", () -> new CapacityAnnealing(bad, 25, 1));
+        }
+        // zero is allowed wherever the bound is ≥ 0
+        assertDoesNotThrow(() -> new UltraConservative(0, 1, 0));
+        assertDoesNotThrow(() -> new CapacityAnnealing(1, 0, 0));
+        assertDoesNotThrow(() -> new StagedSchedule.Stage(0, 0));
+        assertEquals("constant(beta=1.0E15)", new ConstantSchedule(1e15).describe());
+        assertEquals("constant(beta=999999999999999)", new ConstantSchedule(999999999999999.0).describe());
+    }
+
+    @Test
+    void everyControllerFieldIsValidatedNamingIt() {
+        for (double bad : new double[] {-1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {
+            refused("set_point", () -> new PiBetaController.Config(bad, 0.5, 0.1, 0, 1, 0));
+            refused("kp", () -> new PiBetaController.Config(1, bad, 0.1, 0, 1, 0));
+            refused("ki", () -> new PiBetaController.Config(1, 0.5, bad, 0, 1, 0));
+            refused("beta_min", () -> new PiBetaController.Config(1, 0.5, 0.1, bad, 1, 0));
+            refused("beta_max", () -> new PiBetaController.Config(1, 0.5, 0.1, 0, bad, 0));
+        }
+        refused("kp and ki", () -> new PiBetaController.Config(1, 0, 0, 0, 1, 0));
+        assertDoesNotThrow(() -> new PiBetaController.Config(0, 0, 0.1, 0, 1, 1));    // kp = 0 alone, β₀ = β_max
+        assertDoesNotThrow(() -> new PiBetaController.Config(0, 0.1, 0, 0, 1, 0));    // ki = 0 alone, β₀ = β_min
+        refused("beta_max must be > beta_min", () -> new PiBetaController.Config(1, 0.5, 0.1, 0.5, 0.5, 0.5));
+        refused("beta_init", () -> new PiBetaController.Config(1, 0.5, 0.1, 0.2, 1, 0.1));
+        refused("beta_init", () -> new PiBetaController.Config(1, 0.5, 0.1, 0.2, 1, 1.1));
+
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            refused("rate", () -> new GecoController.Config(1, bad, 0.5, 0.01, 3, 1));
+            refused("beta_min", () -> new GecoController.Config(1, 0.1, 0.5, bad, 3, 1));
+            refused("beta_max", () -> new GecoController.Config(1, 0.1, 0.5, 0.01, bad, 1));
+        }
+        refused("target", () -> new GecoController.Config(Double.NaN, 0.1, 0.5, 0.01, 3, 1));
+        refused("beta_max must be > beta_min", () -> new GecoController.Config(1, 0.1, 0.5, 2, 2, 2));
+        refused("beta_init", () -> new GecoController.Config(1, 0.1, 0.5, 0.5, 3, 0.4));
+        refused("beta_init", () -> new GecoController.Config(1, 0.1, 0.5, 0.5, 3, 3.1));
+        assertDoesNotThrow(() -> new GecoController.Config(1, 0.1, 0.5, 0.5, 3, 0.5));
+        assertDoesNotThrow(() -> new GecoController.Config(1, 0.1, 0.5, 0.5, 3, 3));
+    }
+
+    @Test
+    void controllerRestoreMessagesSayWhatWasWrong() {
+        PiBetaController c = new PiBetaController(new PiBetaController.Config(1, 0.5, 0.1, 0.25, 1, 0.25));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.restoreState(null)).getMessage()
+                .endsWith("got null"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.restoreState(new double[2])).getMessage()
+                .endsWith("got 2 values"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> c.restoreState(new double[] {0.9, 0.5, 1}))
+                .getMessage().endsWith("is outside [0, 0.75]"));
+        assertFalse(((StagedSchedule) Annealings.schedule("staged",
+                Map.of("stages", "0:0,2:1", "interpolate", false))).interpolate());
+    }
+
+    @Test
+    void aMissingBooleanParameterTakesItsFallback() {
+        Params p = new Params("t", Map.of(), List.of("flag"));
+        assertTrue(p.bool("flag", true));
+        assertFalse(p.bool("flag", false));
+    }
 }

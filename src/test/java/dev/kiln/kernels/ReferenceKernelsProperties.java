@@ -53,14 +53,14 @@ class ReferenceKernelsProperties {
         float[] s = y.clone();
         dx = dx0.clone();
         Pointwise.sigmoidBackward(s, dy, dx, n);
-        for (int i = 0; i < n; i++) assertRel(dx0[i] + (double) s[i] * (1 - s[i]) * dy[i], dx[i], "σ' at " + x[i]);
+        for (int i = 0; i < n; i++) assertNear(dx0[i] + (double) s[i] * (1 - s[i]) * dy[i], dx[i], "σ' at " + x[i]);
 
         Pointwise.tanhForward(x, y, n);
         for (int i = 0; i < n; i++) assertRel(Math.tanh(x[i]), y[i], "tanh(" + x[i] + ")");
         float[] t = y.clone();
         dx = dx0.clone();
         Pointwise.tanhBackward(t, dy, dx, n);
-        for (int i = 0; i < n; i++) assertRel(dx0[i] + (1 - (double) t[i] * t[i]) * dy[i], dx[i], "tanh' at " + x[i]);
+        for (int i = 0; i < n; i++) assertNear(dx0[i] + (1 - (double) t[i] * t[i]) * dy[i], dx[i], "tanh' at " + x[i]);
     }
 
     @Example
@@ -73,12 +73,30 @@ class ReferenceKernelsProperties {
         assertRel(Math.exp(-100), Pointwise.sigmoid(-100f), "σ(−100)");
         assertTrue(Pointwise.sigmoid(-100f) > 0, "σ(−100) underflowed to 0");
         assertEquals(1f, Pointwise.sigmoid(100f));
+        assertEquals(1f, Pointwise.sigmoid(1000f));                      // e^1000 would overflow: no NaN
+        assertEquals(1f, Pointwise.sigmoid(Float.MAX_VALUE));
+        assertEquals(0f, Pointwise.sigmoid(-Float.MAX_VALUE));
+        assertEquals(1.0, BceWithLogitsKernel.sigmoid(1000));
+        assertEquals(0.0, BceWithLogitsKernel.sigmoid(-1000));
         float[] x = {-3f, -0.5f, -100f}, y = new float[3];
         Pointwise.sigmoidForward(x, y, 3);
         for (int i = 0; i < 3; i++) assertRel(1 - 1 / (1 + Math.exp(x[i])), y[i], "σ(" + x[i] + ") in the array kernel");
         assertRel(0.2689414213699951, BceWithLogitsKernel.sigmoid(-1), "double σ(−1)");
         assertRel(Math.exp(-100), BceWithLogitsKernel.sigmoid(-100), "double σ(−100)");
         assertRel(0.7310585786300049, BceWithLogitsKernel.sigmoid(1), "double σ(1)");
+    }
+
+    @Example
+    void reluFamilySubgradientAtZeroIsZeroAndTheOutputIsZero() {
+        float[] x = {0f}, y = {7f}, dx = {0.5f};
+        Pointwise.reluForward(x, y, 1);
+        assertEquals(0f, y[0]);
+        Pointwise.reluBackward(x, new float[] {2f}, dx, 1);
+        assertEquals(0.5f, dx[0], "ReLU'(0) is taken as 0");
+        Pointwise.leakyReluForward(0.1f, x, y, 1);
+        assertEquals(0f, y[0]);
+        Pointwise.leakyReluBackward(0.1f, x, new float[] {2f}, dx, 1);
+        assertEquals(0.5f + 0.1f * 2f, dx[0], 1e-7f, "LeakyReLU'(0) is taken as α");
     }
 
     @Property(tries = 40)
@@ -184,6 +202,8 @@ class ReferenceKernelsProperties {
         assertRel(-1000 + Math.log1p(Math.exp(-1)), ClassAxis.fibreLogSumExp(y, 0, 2, 1), "lse of tiny logits");
         float[] masked = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         assertEquals(Double.NEGATIVE_INFINITY, ClassAxis.fibreLogSumExp(masked, 0, 2, 1));
+        float[] far = {0f, 5f, 1000f};                                    // stride 2 reads 0 and 1000: the max is 1000
+        assertRel(1000, ClassAxis.fibreLogSumExp(far, 0, 2, 2), "strided lse with a huge second class");
         float[] strided = {5f, 0f, -1f, 0f, 2f};                          // stride 2 reads 5, −1, 2 only
         assertRel(Math.log(Math.exp(5) + Math.exp(-1) + Math.exp(2)), ClassAxis.fibreLogSumExp(strided, 0, 3, 2),
                 "strided lse");
@@ -383,6 +403,14 @@ class ReferenceKernelsProperties {
         assertEquals(1f - 0.01f * 0.5f, q[0], 1e-6f);
     }
 
+    @Example
+    void adamsEpsilonIsAddedToTheRootOfTheSecondMoment() {
+        // v = 0, m = 0.1, g = 0, no bias correction: m = 0.09, update = 0.09 / (√0 + ε) with ε = 10⁻³.
+        float[] p = {0f}, m = {0.1f}, v = {0f};
+        AdamKernel.step(p, new float[] {0f}, m, v, 1, 1e-6f, 0.9f, 0.999f, 1e-3f, 0f, false, 1f, 1f);
+        assertEquals(-1e-6 * 0.09 / 1e-3, p[0], 1e-9);
+    }
+
     // ------------------------------------------------------------------ Conv
 
     @Property(tries = 60)
@@ -505,6 +533,11 @@ class ReferenceKernelsProperties {
 
     private static void assertRel(double expected, double actual, String what) {
         assertEquals(expected, actual, Tolerances.F32_REL * Math.max(Math.abs(expected), Float.MIN_NORMAL), what);
+    }
+
+    /** For sums of order-1 terms: relative above 1, absolute below (1 − y² cancels near |y| = 1). */
+    private static void assertNear(double expected, double actual, String what) {
+        assertEquals(expected, actual, Tolerances.F32_REL * (1 + Math.abs(expected)), what);
     }
 
     private static double dot(float[] a, float[] b) {

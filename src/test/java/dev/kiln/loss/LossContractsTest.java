@@ -138,6 +138,15 @@ class LossContractsTest {
     }
 
     @Test
+    void aRefusedReparameterizationConsumesNoRandomness() {
+        Tensor mu = ramp(2, 3);
+        Reparameterize refused = new Reparameterize(new Rng(5));
+        assertThrows(ShapeMismatchException.class, () -> refused.forward(mu, ramp(3, 2)));
+        Tensor after = refused.forward(mu, mu);
+        assertArrayEquals(new Reparameterize(new Rng(5)).forward(mu, mu).data, after.data, "the refused call drew ε");
+    }
+
+    @Test
     void straightThroughPicksTheFirstClassOnATie() {
         Tensor logits = Tensor.of(new float[] {1f, 1f, 0f}, 1, 3);       // classes 0 and 1 tie
         Tensor noise = Tensor.zeros(1, 3);

@@ -72,12 +72,16 @@ class LayerContractsTest {
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(0, 1, 1, 1, 0, 0, rng));
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 0, 1, 1, 0, 0, rng));
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 1, 0, 1, 0, 0, rng));
-        assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 1, 1, 0, 0, 0, rng));
+        IllegalArgumentException stride = assertThrows(IllegalArgumentException.class,
+                () -> new ConvTranspose2d(1, 1, 1, 0, 0, 0, rng));
+        assertTrue(stride.getMessage().contains("stride must be at least 1"), stride.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 1, 1, 1, -1, 0, rng));
         assertThrows(IllegalArgumentException.class, () -> new ConvTranspose2d(1, 1, 1, 2, 0, 2, rng));
         assertDoesNotThrow(() -> new ConvTranspose2d(1, 1, 1, 2, 0, 1, rng));
         assertThrows(IllegalArgumentException.class, () -> new Reshape(2, 0));
         assertDoesNotThrow(() -> new Reshape(1));
+        assertDoesNotThrow(() -> new Reshape(Integer.MAX_VALUE));        // the largest target allowed
+        assertThrows(IllegalArgumentException.class, () -> new Reshape(65536, 32768));
     }
 
     @Test
@@ -138,6 +142,7 @@ class LayerContractsTest {
         assertArrayEquals(new int[] {0, 2, 3}, layer.forward(Tensor.zeros(0, 3, 2)).shape());
         assertThrows(ShapeMismatchException.class, () -> layer.forward(Tensor.zeros(0, 5)));
         assertThrows(ShapeMismatchException.class, () -> layer.forward(Tensor.zeros(2, 5)));
+        assertArrayEquals(new int[] {3, 1}, new Reshape(1).forward(Tensor.zeros(3)).shape());   // rank 1: [B] → [B, 1]
     }
 
     @Test
