@@ -30,18 +30,16 @@ final class ScheduleMath {
         return v;
     }
 
-    static double nonNegative(String field, double v) {
+    static void nonNegative(String field, double v) {
         if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException(field + " must be a finite number ≥ 0, got " + v);
         }
-        return v;
     }
 
-    static double positive(String field, double v) {
+    static void positive(String field, double v) {
         if (!(v > 0) || v == Double.POSITIVE_INFINITY) {
             throw new IllegalArgumentException(field + " must be a finite number > 0, got " + v);
         }
-        return v;
     }
 
     static double clamp(double v, double lo, double hi) {

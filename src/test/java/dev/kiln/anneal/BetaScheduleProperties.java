@@ -7,13 +7,13 @@ import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,28 +100,66 @@ class BetaScheduleProperties {
 
     // ------------------------------------------------------------------ tables (fixtures)
 
-    @Test
+    @Example
     void ultraConservativeDefaultsMatchTheirTable() throws IOException {
         checkTable("ultra_conservative", UltraConservative.defaults());
     }
 
-    @Test
+    @Example
     void factoryPresetMatchesSeed000Table() throws IOException {
         checkTable("factory", StagedSchedule.factory());
     }
 
-    @Test
+    @Example
     void everyFixtureTableMatchesTheScheduleBuiltFromItsParameters() throws IOException {
         JsonObject all = fixtures();
         for (Map.Entry<String, JsonElement> e : all.entrySet()) {
             JsonObject entry = e.getValue().getAsJsonObject();
             @SuppressWarnings("unchecked")
             Map<String, Object> params = new Gson().fromJson(entry.get("params"), Map.class);
-            checkTable(e.getKey(), Annealings.schedule(e.getKey(), params));
+            String type = entry.has("type") ? entry.get("type").getAsString() : e.getKey();
+            checkTable(e.getKey(), Annealings.schedule(type, params));
         }
     }
 
-    @Test
+    @Example
+    void capacityTargetPenaltyAndGradientMatchTheirHandWorkedTable() throws IOException {
+        JsonObject entry = new Gson().fromJson(Files.readString(Path.of("fixtures", "schedules.json")), JsonObject.class)
+                .getAsJsonObject("capacity");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> params = new Gson().fromJson(entry.get("params"), Map.class);
+        CapacityAnnealing c = (CapacityAnnealing) Annealings.create(CapacityAnnealing.NAME, params);
+        int rows = 0;
+        for (JsonElement element : entry.getAsJsonArray("table")) {
+            JsonObject row = element.getAsJsonObject();
+            double t = row.get("epoch").getAsDouble(), kl = row.get("kl").getAsDouble();
+            String at = c.describe() + " at epoch " + t + ", KL " + kl;
+            assertEquals(row.get("capacity").getAsDouble(), c.capacity(t), Tolerances.FIXTURE_EXACT, at);
+            assertEquals(row.get("penalty").getAsDouble(), c.penalty(kl, t), Tolerances.FIXTURE_EXACT, at);
+            assertEquals(row.get("gradient").getAsDouble(), c.penaltyGradient(kl, t), Tolerances.FIXTURE_EXACT, at);
+            rows++;
+        }
+        assertTrue(rows > 0, "the capacity fixture table is empty");
+    }
+
+    @Example
+    void rampShapesMatchTheirFormulasInsideTheUnitInterval() {
+        // Hand-worked: cos(π/4) = √2/2, cos(π/6) = √3/2; the sigmoid rescaled by s(±k/2).
+        assertEquals((1 - Math.sqrt(0.5)) / 2, RampShape.COSINE.apply(0.25), Tolerances.FIXTURE_EXACT);
+        assertEquals((1 - Math.sqrt(3) / 2) / 2, RampShape.cosine(1.0 / 6), Tolerances.FIXTURE_EXACT);
+        assertEquals(0.5, RampShape.COSINE.apply(0.5), Tolerances.FIXTURE_EXACT);
+        assertEquals(0.3, RampShape.LINEAR.apply(0.3), Tolerances.FIXTURE_EXACT);
+        double s0 = 1 / (1 + Math.exp(5)), s1 = 1 / (1 + Math.exp(-5));
+        double expected = (1 / (1 + Math.exp(-10 * (0.3 - 0.5))) - s0) / (s1 - s0);     // 0.1125…
+        assertEquals(expected, RampShape.SIGMOID.apply(0.3), Tolerances.FIXTURE_EXACT);
+        assertEquals(0.5, RampShape.SIGMOID.apply(0.5), Tolerances.FIXTURE_EXACT);
+        assertEquals(1 - expected, RampShape.SIGMOID.apply(0.7), Tolerances.FIXTURE_EXACT);   // point symmetry
+        assertEquals(0, RampShape.SIGMOID.apply(-2));                                          // clamped
+        assertEquals(1, RampShape.COSINE.apply(3));
+        assertEquals(1, RampShape.LINEAR.apply(1.5));
+    }
+
+    @Example
     void ultraConservativeIsZeroBeforeEpoch20AndPointOneFromEpoch80() {
         UltraConservative s = UltraConservative.defaults();
         assertEquals(0.0, s.beta(Math.nextDown(20.0)));
@@ -130,7 +168,7 @@ class BetaScheduleProperties {
         assertTrue(s.beta(Math.nextDown(80.0)) < 0.1);
     }
 
-    @Test
+    @Example
     void negativeOrNonFiniteEpochsAreRefusedWithTheScheduleName() {
         BetaSchedule s = UltraConservative.defaults();
         for (double bad : new double[] {-1e-9, Double.NaN, Double.POSITIVE_INFINITY}) {
@@ -139,7 +177,7 @@ class BetaScheduleProperties {
         }
     }
 
-    @Test
+    @Example
     void recordsRejectBadFieldsNamingThem() {
         assertMessage(() -> new UltraConservative(20, 0, 0.1), "ramp_epochs");
         assertMessage(() -> new LinearWarmup(-1, 0.1), "warmup_epochs");
@@ -254,7 +292,10 @@ class BetaScheduleProperties {
             double t = row.getAsJsonObject().get("epoch").getAsDouble();
             double expected = row.getAsJsonObject().get("beta").getAsDouble();
             double actual = schedule.beta(t);
-            assertEquals(expected, actual, Tolerances.WORKED_EXAMPLE * Math.abs(expected),
+            double tolerance = entry.has("exact") && entry.get("exact").getAsBoolean()
+                    ? Tolerances.FIXTURE_EXACT * Math.max(1, Math.abs(expected))
+                    : Tolerances.WORKED_EXAMPLE * Math.abs(expected);
+            assertEquals(expected, actual, tolerance,
                     name + " (" + schedule.describe() + ") at epoch " + t);
             rows++;
         }

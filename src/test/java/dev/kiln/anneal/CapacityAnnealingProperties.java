@@ -4,11 +4,11 @@ import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +46,7 @@ class CapacityAnnealingProperties {
         assertEquals(analytic, numeric, Tolerances.GRAD_ABS + Tolerances.GRAD_REL * Math.abs(analytic));
     }
 
-    @Test
+    @Example
     void burgessDefaultsAndAWorkedValue() {
         CapacityAnnealing c = new CapacityAnnealing(100, CapacityAnnealing.DEFAULT_MAX_CAPACITY, CapacityAnnealing.DEFAULT_GAMMA);
         assertEquals(12.5, c.capacity(50));

@@ -4,12 +4,12 @@ import dev.kiln.tensor.NonFiniteException;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -140,14 +140,14 @@ class PiBetaControllerProperties {
                 + e + " above the set point");
     }
 
-    @Test
+    @Example
     void nonFiniteKlIsRefusedNamingTheController() {
         PiBetaController c = new PiBetaController(PiBetaController.Config.withSetPoint(0.05));
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> c.update(Metrics.reconstruction(1)));
         assertTrue(e.getMessage().startsWith("adaptive:"), e.getMessage());
     }
 
-    @Test
+    @Example
     void restoreRejectsAnIntegralOutsideItsRange() {
         PiBetaController c = new PiBetaController(PiBetaController.Config.withSetPoint(0.05));
         assertThrows(IllegalArgumentException.class, () -> c.restoreState(new double[] {5, 0.5, 3}));

@@ -8,13 +8,13 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -104,7 +104,7 @@ class FreeBitsProperties {
     }
 
     /** per_dim forgives the empty dimension; mean_over_dims averages it in and forgives half of each sample. */
-    @Test
+    @Example
     void theModesDifferWhenKlIsSpreadUnevenly() {
         float[] kl = {0.08f, 0f, 0.08f, 0f};                            // [B=2, D=2]: dimension 0 carries everything
         FreeBitsResult perDim = new FreeBits(FreeBitsMode.PER_DIM, 0.02).apply(kl, 2, 2);
@@ -159,7 +159,7 @@ class FreeBitsProperties {
 
     // ------------------------------------------------------------------ bad input
 
-    @Test
+    @Example
     void nonFiniteKlIsRefusedNamingFreeBitsAndTheIndex() {
         float[] kl = {0.1f, Float.NaN};
         NonFiniteException e = assertThrows(NonFiniteException.class,
@@ -167,7 +167,7 @@ class FreeBitsProperties {
         assertTrue(e.getMessage().startsWith("free_bits: kl[1] is NaN"), e.getMessage());
     }
 
-    @Test
+    @Example
     void negativeKlLambdaOrWrongSizeAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new FreeBits(FreeBitsMode.PER_DIM, 0).apply(new float[] {-1}, 1, 1));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -3,6 +3,7 @@ package dev.kiln.kernels;
 import dev.kiln.rand.Rng;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -12,7 +13,6 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,7 +80,7 @@ class GemmProperties {
         Statistics.label("zero size").coverage(cov -> cov.check(true).count(x -> x > 10));
     }
 
-    @Test
+    @Example
     void twoByTwoProductByHand() {
         float[] c = new float[4];
         Gemm.gemm(false, false, 2, 2, 2, new float[] {1, 2, 3, 4}, 0, new float[] {5, 6, 7, 8}, 0, c, 0, false);
@@ -91,7 +91,7 @@ class GemmProperties {
     }
 
     /** k = 0: op(A)·op(B) is an [M, N] matrix of zeros, so C is zeroed, or left as it is when accumulating. */
-    @Test
+    @Example
     void emptyInnerDimensionZeroesOrKeepsC() {
         float[] c = {1, 2, 3, 4, 5, 6, 7};
         Gemm.gemm(false, false, 2, 3, 0, new float[0], 0, new float[0], 0, c, 1, true);
@@ -101,7 +101,7 @@ class GemmProperties {
     }
 
     /** m = 0 or n = 0: C has no entries, nothing is read or written, and nothing throws. */
-    @Test
+    @Example
     void emptyOutputTouchesNothing() {
         float[] c = {1, 2, 3};
         for (boolean transA : new boolean[] {false, true}) {

@@ -6,13 +6,13 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -66,7 +66,7 @@ class BceWithLogitsProperties {
         assertEquals(expected, actual, Tolerances.F32_REL * Math.max(1, Math.abs(expected)));
     }
 
-    @Test
+    @Example
     void logitsOfPlusAndMinusOneHundredGiveFiniteExactValuesAndGradients() {
         Tensor x = Tensor.of(new float[] {100f, -100f, 100f, -100f}, 4, 1);
         Tensor t = Tensor.of(new float[] {1f, 1f, 0f, 0f}, 4, 1);
@@ -82,7 +82,7 @@ class BceWithLogitsProperties {
         assertTrue(g[3] > 0f);
     }
 
-    @Test
+    @Example
     void theMinimumOverLogitsOfAFractionalTargetIsItsEntropy() {
         // t = 0.25: the loss is minimal at σ(x) = t, where it equals the Bernoulli entropy H(0.25)
         float x = (float) Math.log(0.25 / 0.75);
@@ -93,7 +93,7 @@ class BceWithLogitsProperties {
         assertEquals(0.0, loss.backward().data[0], Tolerances.F32);
     }
 
-    @Test
+    @Example
     void targetsOutsideTheUnitIntervalAndMismatchedShapesAreRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new BceWithLogits(Reduction.MEAN).forward(Tensor.zeros(1, 3),

@@ -6,6 +6,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -13,7 +14,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -109,7 +109,7 @@ class CrossEntropyProperties {
         }
     }
 
-    @Test
+    @Example
     void weightedMeanDividesByTheCellCountNotTheWeightSum() {
         // two cells, C = 2, logits 0 so −log p_t = log 2 in each; weights 3 and 1
         Tensor x = Tensor.zeros(2, 2);
@@ -118,7 +118,7 @@ class CrossEntropyProperties {
         assertEquals((3 + 1) * Math.log(2) / 2, loss, Tolerances.F32);
     }
 
-    @Test
+    @Example
     void singleClassCostsNothingAndHasZeroGradient() {
         Tensor x = Tensor.of(new float[] {3f, -7f, 0.5f}, 3, 1);
         CrossEntropy loss = new CrossEntropy(Reduction.SUM);
@@ -126,7 +126,7 @@ class CrossEntropyProperties {
         for (float g : loss.backward().data) assertTrue(g == 0f, "gradient " + g);
     }
 
-    @Test
+    @Example
     void extremeLogitsGiveTheExactFiniteLoss() {
         // target logit −1e4 against 1e4: −log p_t = 2e4 (+ log(1 + e^−2e4), which is 0 in double)
         Tensor x = Tensor.of(new float[] {-1e4f, 1e4f}, 1, 2);
@@ -137,7 +137,7 @@ class CrossEntropyProperties {
         assertEquals(1f, g[1]);
     }
 
-    @Test
+    @Example
     void imageLogitsUseTheClassOfEachPixel() {
         // [B=1, C=2, H=1, W=2]: pixel 0 has logits (0, ln 3) → p = (1/4, 3/4); pixel 1 has (0, 0)
         float ln3 = (float) Math.log(3);
@@ -146,7 +146,7 @@ class CrossEntropyProperties {
         assertEquals(-Math.log(0.75) - Math.log(0.5), loss, Tolerances.F32);
     }
 
-    @Test
+    @Example
     void targetOutsideTheClassesIsNamedWithItsIndexAndValue() {
         Tensor x = Tensor.zeros(2, 3, 2);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -157,7 +157,7 @@ class CrossEntropyProperties {
         assertTrue(e.getMessage().contains("targets[1] = -1") && e.getMessage().contains("[0, 3)"), e.getMessage());
     }
 
-    @Test
+    @Example
     void targetsOfTheWrongLengthAndWeightsOfTheWrongSizeAreRefused() {
         Tensor x = Tensor.zeros(2, 3, 2);
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
@@ -171,7 +171,7 @@ class CrossEntropyProperties {
         assertTrue(bad.getMessage().contains("classWeights[1] = -2.0"), bad.getMessage());
     }
 
-    @Test
+    @Example
     void backwardBeforeForwardIsAnError() {
         assertThrows(IllegalStateException.class, () -> new CrossEntropy(Reduction.SUM).backward());
     }

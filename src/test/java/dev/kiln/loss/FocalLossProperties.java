@@ -6,6 +6,7 @@ import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -14,7 +15,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
@@ -102,7 +102,7 @@ class FocalLossProperties {
         assertTrue(focal <= ce + Tolerances.F32, "focal " + focal + " > cross-entropy " + ce);
     }
 
-    @Test
+    @Example
     void confidentCellsHaveAFiniteGradientForGammaBelowOne() {
         // p_t rounds to 1 (q = 0) in the first cell and is 1 − O(1e−13) in the second: (1 − p_t)^(γ−1)
         // alone would be infinite or huge; the gradient must be finite and tiny.
@@ -117,7 +117,7 @@ class FocalLossProperties {
         }
     }
 
-    @Test
+    @Example
     void invalidGammaAndAlphaAreRefusedNamingTheArgument() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new FocalLoss(Reduction.SUM, -1f, null));

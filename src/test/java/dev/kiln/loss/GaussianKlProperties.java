@@ -6,6 +6,7 @@ import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -15,7 +16,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,12 +75,12 @@ class GaussianKlProperties {
         }
     }
 
-    @Test
+    @Example
     void klIsExactlyZeroAtTheStandardNormal() {
         assertEquals(0f, klOf(0f, 0f));
     }
 
-    @Test
+    @Example
     void klMatchesTheClosedFormAtTheRangeEnds() {
         // ½(μ² + e^lv − 1 − lv): μ = 1e3, lv = −30 → ½(1e6 − 1 + 30 + e^−30)
         assertEquals(0.5 * (1e6 - 1 + 30 + Math.exp(-30)), klOf(1e3f, -30f), Tolerances.F32_REL * 5e5);

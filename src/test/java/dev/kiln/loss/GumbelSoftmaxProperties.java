@@ -7,6 +7,7 @@ import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -14,7 +15,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,7 +154,7 @@ class GumbelSoftmaxProperties {
         assertArrayEquals(soft.backward(dy).data, hard.backward(dy).data);
     }
 
-    @Test
+    @Example
     void hardSamplesFollowTheSoftmaxOfTheLogits() {
         // Gumbel-max: argmax(x + g) is a draw from softmax(x); so the straight-through forward, at any τ
         float[] logits = {1f, 0f, -1f, 0.5f};
@@ -173,7 +173,7 @@ class GumbelSoftmaxProperties {
         }
     }
 
-    @Test
+    @Example
     void aMaskedClassIsNeverPickedAndGetsNoGradientEvenWithTheLargestLogit() {
         Tensor x = Tensor.of(new float[] {50f, 0f, 0.1f}, 1, 3);
         boolean[] allowed = {false, true, true};
@@ -186,7 +186,7 @@ class GumbelSoftmaxProperties {
         }
     }
 
-    @Test
+    @Example
     void backwardUsesTheTemperatureOfItsForwardPassWhenAScheduleChangesIt() {
         Tensor x = Tensor.of(new float[] {0.3f, -0.2f, 1f}, 1, 3);
         Tensor noise = Tensor.of(new float[] {0.1f, 0.5f, -0.4f}, 1, 3);
@@ -199,7 +199,7 @@ class GumbelSoftmaxProperties {
         assertArrayEquals(reference.backward(dy).data, annealed.backward(dy).data);
     }
 
-    @Test
+    @Example
     void invalidTemperaturesAndMasksAreRefused() {
         for (float tau : new float[] {0f, -1f, Float.NaN, Float.POSITIVE_INFINITY}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

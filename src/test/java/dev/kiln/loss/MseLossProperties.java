@@ -6,13 +6,13 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,7 +55,7 @@ class MseLossProperties {
         assertEquals(expected, new MseLoss(reduction).forward(x, t), Tolerances.F32_REL * Math.max(1, expected));
     }
 
-    @Test
+    @Example
     void unitsPerReductionOnAKnownExample() {
         // B = 2 samples of 2 values; d = (1, 1, 2, 0): ½Σd² = 3
         Tensor x = Tensor.of(new float[] {1f, 2f, 3f, 4f}, 2, 2);
@@ -71,7 +71,7 @@ class MseLossProperties {
         assertEquals(0f, g[3]);
     }
 
-    @Test
+    @Example
     void mismatchedShapesAreRefusedNamingBoth() {
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> new MseLoss(Reduction.SUM).forward(Tensor.zeros(2, 4), Tensor.zeros(2, 5)));

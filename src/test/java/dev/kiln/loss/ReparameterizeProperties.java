@@ -5,12 +5,12 @@ import dev.kiln.tensor.ShapeMismatchException;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
@@ -36,7 +36,7 @@ class ReparameterizeProperties {
         assertArrayEquals(a.forward(mu, logVar).data, b.forward(mu, logVar).data);   // and the next draw too
     }
 
-    @Test
+    @Example
     void differentSeedsGiveDifferentSamples() {
         Tensor mu = Tensor.zeros(2, 3);
         Tensor logVar = Tensor.zeros(2, 3);
@@ -83,7 +83,7 @@ class ReparameterizeProperties {
                 () -> GradCheck.dot(r, op.forward(mu, logVar, eps).data), rng);
     }
 
-    @Test
+    @Example
     void theDeterministicModeReturnsTheMeanDrawsNoNoiseAndPassesNoGradientToLogVar() {
         Tensor mu = Tensor.of(new float[] {0.5f, -2f, 3f}, 1, 3);
         Tensor logVar = Tensor.of(new float[] {1f, -1f, 0f}, 1, 3);
@@ -97,7 +97,7 @@ class ReparameterizeProperties {
         for (float d : g.dLogVar().data) assertTrue(d == 0f, "dlogVar " + d);
     }
 
-    @Test
+    @Example
     void mismatchedShapesAreRefusedNamingBoth() {
         Reparameterize op = new Reparameterize(new Rng(1));
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,

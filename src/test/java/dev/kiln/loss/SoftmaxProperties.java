@@ -8,6 +8,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -16,7 +17,6 @@ import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -101,7 +101,7 @@ class SoftmaxProperties {
         }
     }
 
-    @Test
+    @Example
     void logSumExpIsExactAtPlusAndMinusTenThousand() {
         Backend be = Backends.current();
         float[] out = new float[1];
@@ -113,7 +113,7 @@ class SoftmaxProperties {
         assertEquals(1e4f, out[0]);
     }
 
-    @Test
+    @Example
     void allMinusInfinityFibreHasLogSumExpMinusInfinityNotNaN() {
         float[] x = {Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY};
         float[] out = new float[1];
@@ -121,7 +121,7 @@ class SoftmaxProperties {
         assertEquals(Float.NEGATIVE_INFINITY, out[0]);
     }
 
-    @Test
+    @Example
     void aMinusInfinityClassGetsProbabilityExactlyZeroAndZeroGradient() {
         Tensor x = Tensor.of(new float[] {0.5f, Float.NEGATIVE_INFINITY, -1f}, 1, 3);
         Softmax op = new Softmax();
@@ -131,7 +131,7 @@ class SoftmaxProperties {
         assertTrue(dx.data[1] == 0f, "masked gradient " + dx.data[1]);
     }
 
-    @Test
+    @Example
     void softmaxOfExtremeLogitsIsAFiniteOneHot() {
         Tensor y = new Softmax().forward(Tensor.of(new float[] {1e4f, -1e4f, 0f}, 1, 3));
         assertEquals(1f, y.data[0]);
@@ -139,7 +139,7 @@ class SoftmaxProperties {
         assertEquals(0f, y.data[2]);
     }
 
-    @Test
+    @Example
     void rankOneAndRankFiveTensorsAreRefusedNamingTheShape() {
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> new Softmax().forward(Tensor.zeros(4)));

@@ -2,12 +2,12 @@ package dev.kiln.monitor;
 
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -49,7 +49,7 @@ class CollapseDetectorProperties {
         assertEquals(1, d.observe(klOnly(0.0)).size());
     }
 
-    @Test
+    @Example
     void eachSymptomHasItsOwnNamedWarning() {
         CollapseDetector d = new CollapseDetector(CollapseDetector.Config.defaults());
         CollapseDetector.Evaluation allBlack = new CollapseDetector.Evaluation(0.001, 0.0, 1.0);
@@ -63,7 +63,7 @@ class CollapseDetectorProperties {
         assertTrue(d.observe(new CollapseDetector.Evaluation(0.2, 0.5, 0.9)).isEmpty(), "a good evaluation resets");
     }
 
-    @Test
+    @Example
     void defaultsAreSpec001s() {
         CollapseDetector.Config c = CollapseDetector.Config.defaults();
         assertEquals(0.05, c.minKlPerDim());
@@ -72,7 +72,7 @@ class CollapseDetectorProperties {
         assertThrows(IllegalArgumentException.class, () -> new CollapseDetector.Config(0.05, 0.3, 0.99, 0));
     }
 
-    @Test
+    @Example
     void stateRoundTripsThroughSaveAndRestore() {
         CollapseDetector a = new CollapseDetector(CollapseDetector.Config.defaults());
         a.observe(klOnly(0.0));

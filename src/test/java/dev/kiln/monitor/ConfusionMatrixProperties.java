@@ -3,12 +3,12 @@ package dev.kiln.monitor;
 import dev.kiln.rand.Rng;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
@@ -21,7 +21,7 @@ class ConfusionMatrixProperties {
     static final int BLACK = 0;
     static final int PAD = -1;
 
-    @Test
+    @Example
     void allBlackPredictionsScoreHighPlainAccuracyAndZeroNonBlackAccuracy() {
         int[] truth = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3};      // 13 black cells, 1 green
         int[] predicted = new int[truth.length];                         // everything black
@@ -32,7 +32,7 @@ class ConfusionMatrixProperties {
         assertEquals(BLACK, m.majorityClassByTruth());
     }
 
-    @Test
+    @Example
     void handBuiltGridGivesPerClassAndNonBlackAccuracy() {
         //            true:      0  0  0  0  1  1  2  2  2  5
         int[] truth = {0, 0, 0, 0, 1, 1, 2, 2, 2, 5};
@@ -51,7 +51,7 @@ class ConfusionMatrixProperties {
         assertTrue(m.format().contains("75.0%"), m.format());
     }
 
-    @Test
+    @Example
     void aPaddingOnlyGridDoesNotInflateNonBlackAccuracy() {
         int[] truth = {0, 3, 3, 4};
         int[] pred = {0, 3, 0, 0};
@@ -75,7 +75,7 @@ class ConfusionMatrixProperties {
         assertTrue(Double.isNaN(padOnly.nonMajorityAccuracy(BLACK)), "no non-black cell is no evidence, not 100 %");
     }
 
-    @Test
+    @Example
     void labelsOutsideTheClassesAreRefusedNamingTheCell() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ConfusionMatrix(10).add(new int[] {0, 10}, new int[] {0, 1}));

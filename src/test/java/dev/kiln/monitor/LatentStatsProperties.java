@@ -4,12 +4,12 @@ import dev.kiln.rand.Rng;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +19,7 @@ class LatentStatsProperties {
 
     // ------------------------------------------------------------------ KL per dimension
 
-    @Test
+    @Example
     void klPerDimIsTheColumnMeanAndCollapsedDimsAreThoseUnderTheThreshold() {
         float[] kl = {0.5f, 0.001f, 0.02f,
                       0.3f, 0.003f, 0.00f};                             // [B=2, D=3]
@@ -33,7 +33,7 @@ class LatentStatsProperties {
 
     // ------------------------------------------------------------------ active units
 
-    @Test
+    @Example
     void aConstantMeanIsInactiveAndASpreadOneIsActive() {
         float[] mu = {0.3f, -1f, 0.3f, 1f, 0.3f, -1f, 0.3f, 1f};      // [N=4, D=2]: dim 0 constant, dim 1 ±1
         ActiveUnits au = ActiveUnits.of(mu, 4, 2);
@@ -42,7 +42,7 @@ class LatentStatsProperties {
         assertEquals(1, au.count());
     }
 
-    @Test
+    @Example
     void theThresholdIsStrict() {
         float[] mu = {-0.1f, 0.1f};                                     // variance 0.01 exactly (in float)
         ActiveUnits au = ActiveUnits.of(mu, 2, 1, (double) 0.1f * 0.1f);
@@ -97,7 +97,7 @@ class LatentStatsProperties {
         assertEquals(0.0, MutualInformation.estimate(mu, logVar, n, dims, 3, rng), 0.0);
     }
 
-    @Test
+    @Example
     void wellSeparatedSharpPosteriorsReachLogN() {
         int n = 16, dims = 2;
         float[] mu = new float[n * dims], logVar = new float[n * dims];

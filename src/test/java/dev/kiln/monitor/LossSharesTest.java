@@ -4,11 +4,11 @@ import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LossSharesTest {
 
-    @Test
+    @Example
     void seed003TeacherContributionIsTwoPointFourPercentAndBelowItsBand() {
         List<LossShares.Share> shares = LossShares.of(List.of(
                 new LossShares.Term("answer", 0.3, 1.0),
@@ -31,7 +31,7 @@ class LossSharesTest {
         assertEquals(LossShares.Health.NO_BAND, shares.get(0).health());
     }
 
-    @Test
+    @Example
     void seed003HealthyTeacherSitsInTheBand() {
         // Epoch 25: teacher loss 0.12 at weight 0.3 is 5.8 % of a total of about 0.62.
         List<LossShares.Share> shares = LossShares.of(List.of(
@@ -41,7 +41,7 @@ class LossSharesTest {
         assertEquals(LossShares.Health.IN_BAND, shares.get(1).health());
     }
 
-    @Test
+    @Example
     void zeroTotalIsUndefinedAndNegativeTermsAreRefused() {
         assertEquals(LossShares.Health.UNDEFINED,
                 LossShares.of(List.of(new LossShares.Term("kl", 0, 1.0))).get(0).health());

@@ -7,6 +7,7 @@ import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -14,7 +15,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.function.Supplier;
@@ -91,7 +91,7 @@ class ActivationProperties {
 
     // ---------------------------------------------------------------- known values
 
-    @Test
+    @Example
     void reluAndLeakyReluForwardAndBackwardByHand() {
         Tensor x = Tensor.of(new float[] {-2, 0, 3}, 3);
         Tensor dy = Tensor.of(new float[] {5, 7, 11}, 3);
@@ -106,7 +106,7 @@ class ActivationProperties {
     }
 
     /** σ(ln 3) = 1/(1 + 1/3) = 3/4, σ' = 3/4·1/4; tanh(ln 2) = (2 − 1/2)/(2 + 1/2) = 3/5, tanh' = 1 − 9/25. */
-    @Test
+    @Example
     void sigmoidAndTanhForwardAndBackwardByHand() {
         Sigmoid sigmoid = new Sigmoid();
         Tensor ys = sigmoid.forward(Tensor.of(new float[] {0, (float) Math.log(3)}, 2));
@@ -134,7 +134,7 @@ class ActivationProperties {
      * Central differences are meaningless here (the function is flat to float precision), so the
      * values are asserted directly.
      */
-    @Test
+    @Example
     void sigmoidSaturatesCleanlyAtPlusMinus100AndBeyond() {
         float[] extremes = {100f, -100f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE,
                 Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
@@ -153,7 +153,7 @@ class ActivationProperties {
         }
     }
 
-    @Test
+    @Example
     void tanhSaturatesToExactlyPlusMinusOneWithZeroGradient() {
         float[] extremes = {100f, -100f, 1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE,
                 Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
@@ -166,7 +166,7 @@ class ActivationProperties {
         }
     }
 
-    @Test
+    @Example
     void reluFamilyIsExactAndFiniteAtExtremeFiniteInputs() {
         float[] extremes = {1e30f, -1e30f, Float.MAX_VALUE, -Float.MAX_VALUE};
         Tensor dy = Tensor.of(ones(extremes.length), extremes.length);
@@ -182,7 +182,7 @@ class ActivationProperties {
 
     // ---------------------------------------------------------------- validation
 
-    @Test
+    @Example
     void gradientOfAnotherShapeIsRejectedNamingBothShapes() {
         Tanh tanh = new Tanh();
         tanh.forward(Tensor.zeros(2, 3));
@@ -191,7 +191,7 @@ class ActivationProperties {
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3, 2]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void leakyReluRejectsNonFiniteSlope() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(Float.NaN));
         assertTrue(e.getMessage().contains("alpha"), e.getMessage());

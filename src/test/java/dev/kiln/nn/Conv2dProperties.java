@@ -6,6 +6,7 @@ import dev.kiln.tensor.ShapeMismatchException;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -13,8 +14,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
+import static dev.kiln.testing.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -36,7 +37,8 @@ class Conv2dProperties {
         Conv2d layer = new Conv2d(g.inC(), g.outC(), g.k(), g.stride(), g.pad(), rng);
         Tensor x = Tensor.zeros(g.batch(), g.inC(), g.h(), g.w());
         rng.fillGaussian(x.data, x.size());                      // N(0, 1) inputs
-        GradCheck.checkLayer(layer, x, seed + 1);
+        GradCheck.checkLayer(layer, x, seed + 1,
+                param("weight", g.outC(), g.inC(), g.k(), g.k()), param("bias", g.outC()));
 
         Statistics.label("size-1 axis").coverage(c -> c.check(true).percentage(p -> p > 20));
         Statistics.label("stride").coverage(c -> c.check(2).percentage(p -> p > 20));
@@ -68,7 +70,7 @@ class Conv2dProperties {
      * x = [[1,2,3],[4,5,6],[7,8,9]], W = [[1,2],[3,4]], bias 0.5, stride 1, pad 0:
      * y[i,j] = x[i,j] + 2·x[i,j+1] + 3·x[i+1,j] + 4·x[i+1,j+1] + 0.5.
      */
-    @Test
+    @Example
     void tinyConvolutionStride1Pad0MatchesHandComputation() {
         Conv2d layer = tinyLayer(1, 0);
         Tensor y = layer.forward(tinyInput());
@@ -82,7 +84,7 @@ class Conv2dProperties {
      * columns), the −1 being padding. y[0,0] = 4·1, y[0,1] = 3·2 + 4·3, y[1,0] = 2·4 + 4·7,
      * y[1,1] = 1·5 + 2·6 + 3·8 + 4·9.
      */
-    @Test
+    @Example
     void tinyConvolutionStride2Pad1MatchesHandComputation() {
         Conv2d layer = tinyLayer(2, 1);
         Tensor y = layer.forward(tinyInput());
@@ -94,7 +96,7 @@ class Conv2dProperties {
      * With dy = all ones (stride 1, pad 0): dx[r,s] is the sum of the weights that touch (r,s),
      * dW[p,q] the sum of the 2×2 window of x at offset (p,q), dbias the number of outputs.
      */
-    @Test
+    @Example
     void tinyConvolutionBackwardMatchesHandComputation() {
         Conv2d layer = tinyLayer(1, 0);
         layer.forward(tinyInput());
@@ -106,7 +108,7 @@ class Conv2dProperties {
     }
 
     /** Channels: y[o] = Σ_c W[o,c] * x[c]; a 1×1 kernel mixes channels only. */
-    @Test
+    @Example
     void oneByOneKernelMixesChannelsWithWeightLayoutOutInFirst() {
         Conv2d layer = new Conv2d(2, 1, 1, 1, 0, new Rng(3));
         System.arraycopy(new float[] {10, 100}, 0, layer.weight().value.data, 0, 2);   // W[0,0], W[0,1]
@@ -117,7 +119,7 @@ class Conv2dProperties {
 
     // ---------------------------------------------------------------- validation
 
-    @Test
+    @Example
     void kernelLargerThanPaddedInputThrowsNamingKernelAndInput() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> ConvShape.conv(1, 1, 2, 2, 1, 5, 1, 1));
@@ -132,13 +134,13 @@ class Conv2dProperties {
         assertTrue(viaLayer.getMessage().contains("kernel 5 larger than padded input 4x10"), viaLayer.getMessage());
     }
 
-    @Test
+    @Example
     void kernelExactlyAsWideAsPaddedInputGivesOneOutput() {
         Tensor y = new Conv2d(1, 1, 4, 3, 1, new Rng(1)).forward(Tensor.zeros(1, 1, 2, 2));
         assertArrayEquals(new int[] {1, 1, 1, 1}, y.shape());
     }
 
-    @Test
+    @Example
     void wrongChannelCountNamesBothShapes() {
         Conv2d layer = new Conv2d(3, 2, 3, 1, 1, new Rng(1));
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
@@ -147,7 +149,7 @@ class Conv2dProperties {
         assertTrue(e.getMessage().contains("[*, 3, *, *]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void wrongGradientShapeInBackwardNamesBothShapes() {
         Conv2d layer = new Conv2d(1, 2, 3, 1, 0, new Rng(1));
         layer.forward(Tensor.zeros(2, 1, 5, 5));
@@ -157,7 +159,7 @@ class Conv2dProperties {
                 e.getMessage());
     }
 
-    @Test
+    @Example
     void invalidHyperparametersAreRejectedByName() {
         IllegalArgumentException stride = assertThrows(IllegalArgumentException.class,
                 () -> new Conv2d(1, 1, 3, 0, 0, new Rng(1)));
@@ -167,7 +169,7 @@ class Conv2dProperties {
         assertTrue(pad.getMessage().contains("pad"), pad.getMessage());
     }
 
-    @Test
+    @Example
     void initialWeightsAreKaimingUniformWithFanInOfChannelsTimesKernelArea() {
         int inC = 4;
         int k = 3;

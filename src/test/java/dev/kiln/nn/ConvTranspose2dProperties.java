@@ -6,6 +6,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -13,10 +14,10 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 
+import static dev.kiln.testing.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +40,8 @@ class ConvTranspose2dProperties {
                 rng);
         Tensor u = Tensor.zeros(t.batch(), t.inC(), t.h(), t.w());
         rng.fillGaussian(u.data, u.size());                      // N(0, 1) inputs
-        GradCheck.checkLayer(layer, u, seed + 1);
+        GradCheck.checkLayer(layer, u, seed + 1,
+                param("weight", t.inC(), t.outC(), t.k(), t.k()), param("bias", t.outC()));
 
         Statistics.label("size-1 axis").coverage(c -> c.check(true).percentage(p -> p > 20));
         Statistics.label("stride").coverage(c -> c.check(2).percentage(p -> p > 20));
@@ -101,7 +103,7 @@ class ConvTranspose2dProperties {
 
     // ---------------------------------------------------------------- output sizes, worked examples
 
-    @Test
+    @Example
     void outputSizesOfTypicalDecoderLayers() {
         assertEquals(14, layer(4, 2, 1, 0).outputSize(7));     // 7 → 14, the usual 2× upsampling
         assertEquals(28, layer(4, 2, 1, 0).outputSize(14));
@@ -117,7 +119,7 @@ class ConvTranspose2dProperties {
      * u = [[1,2],[3,4]], W = [[1,10],[100,1000]], stride 1, pad 0: v[r,s] = Σ u[i,j]·W[r−i, s−j], the
      * "full" convolution, 3×3; the digits of each entry show which products it holds.
      */
-    @Test
+    @Example
     void strideOneTransposedConvolutionIsTheFullConvolution() {
         ConvTranspose2d layer = tinyLayer(1, 0, 0);
         Tensor v = layer.forward(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2));
@@ -129,7 +131,7 @@ class ConvTranspose2dProperties {
     }
 
     /** pad 1 crops one row/column from each side of the full 3×3 result above: only its centre is left. */
-    @Test
+    @Example
     void padCropsTheFullOutput() {
         Tensor v = tinyLayer(1, 1, 0).forward(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2));
         assertArrayEquals(new int[] {1, 1, 1, 1}, v.shape());
@@ -140,7 +142,7 @@ class ConvTranspose2dProperties {
      * Stride 2 with a 2×2 kernel: each input value stamps u[i,j]·W into its own 2×2 block, no overlap;
      * outputPadding 1 adds a last row and column that receive only the bias (here 0.5).
      */
-    @Test
+    @Example
     void strideTwoStampsTheKernelOncePerInputValue() {
         ConvTranspose2d layer = tinyLayer(2, 0, 1);
         layer.bias().value.data[0] = 0.5f;
@@ -156,7 +158,7 @@ class ConvTranspose2dProperties {
     }
 
     /** Weight layout [inC, outC, k, k]: W[c_in=0] and W[c_in=1] are summed, weighted by u's two channels. */
-    @Test
+    @Example
     void weightLayoutIsInputChannelsFirst() {
         ConvTranspose2d layer = new ConvTranspose2d(2, 1, 2, 1, 0, 0, new Rng(1));
         System.arraycopy(new float[] {1, 2, 3, 4, 10, 20, 30, 40}, 0, layer.weight().value.data, 0, 8);
@@ -166,7 +168,7 @@ class ConvTranspose2dProperties {
     }
 
     /** Backward of the stride-2 example with dv = ones: du[i,j] = Σ W, dW[p,q] = Σ u, dbias = #outputs. */
-    @Test
+    @Example
     void strideTwoBackwardMatchesHandComputation() {
         ConvTranspose2d layer = tinyLayer(2, 0, 1);
         layer.forward(Tensor.of(new float[] {1, 2, 3, 4}, 1, 1, 2, 2));
@@ -179,7 +181,7 @@ class ConvTranspose2dProperties {
     }
 
     /** fanIn = inC·k²/stride²: 4·16/4 = 16 taps reach each output value, so the Kaiming bound is √(6/16). */
-    @Test
+    @Example
     void initialWeightsUseTheStrideAwareFanIn() {
         ConvTranspose2d layer = new ConvTranspose2d(4, 8, 4, 2, 1, 0, new Rng(7));
         double bound = Math.sqrt(6.0 / 16);
@@ -192,14 +194,14 @@ class ConvTranspose2dProperties {
 
     // ---------------------------------------------------------------- validation
 
-    @Test
+    @Example
     void outputPaddingMustBeBelowStride() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ConvTranspose2d(1, 1, 3, 2, 1, 2, new Rng(1)));
         assertTrue(e.getMessage().contains("outputPadding") && e.getMessage().contains("[0, 2)"), e.getMessage());
     }
 
-    @Test
+    @Example
     void padThatCropsEverythingThrowsNamingTheLayerAndInput() {
         ConvTranspose2d layer = new ConvTranspose2d(1, 1, 1, 1, 1, 0, new Rng(1));
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
@@ -208,7 +210,7 @@ class ConvTranspose2dProperties {
         assertTrue(e.getMessage().contains("[1, 1, 1, 1]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void wrongChannelCountNamesBothShapes() {
         ConvTranspose2d layer = new ConvTranspose2d(8, 3, 4, 2, 1, 0, new Rng(1));
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,

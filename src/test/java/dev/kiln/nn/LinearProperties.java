@@ -4,13 +4,14 @@ import dev.kiln.rand.Rng;
 import dev.kiln.tensor.ShapeMismatchException;
 import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.junit.jupiter.api.Test;
 
+import static dev.kiln.testing.GradCheck.param;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,10 +28,10 @@ class LinearProperties {
         Linear layer = new Linear(in, out, rng);
         Tensor x = Tensor.zeros(batch, in);
         rng.fillGaussian(x.data, x.size());
-        GradCheck.checkLayer(layer, x, seed + 1);
+        GradCheck.checkLayer(layer, x, seed + 1, param("weight", out, in), param("bias", out));
     }
 
-    @Test
+    @Example
     void forwardComputesXTimesWTransposedPlusBias() {
         Linear layer = new Linear(2, 3, new Rng(1));
         System.arraycopy(new float[] {1, 2, 3, 4, 5, 6}, 0, layer.weight().value.data, 0, 6);
@@ -41,7 +42,7 @@ class LinearProperties {
         assertEquals(5 - 6 + 0f, y.data[2]);
     }
 
-    @Test
+    @Example
     void wrongInputShapeNamesBothShapes() {
         Linear layer = new Linear(5, 2, new Rng(1));
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,

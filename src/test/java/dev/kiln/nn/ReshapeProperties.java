@@ -6,6 +6,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
@@ -14,7 +15,6 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -86,7 +86,7 @@ class ReshapeProperties {
 
     // ---------------------------------------------------------------- examples and validation
 
-    @Test
+    @Example
     void reshapeTurnsADenseDecoderInputIntoAnImage() {
         Tensor y = new Reshape(64, 7, 7).forward(Tensor.zeros(5, 3136));
         assertArrayEquals(new int[] {5, 64, 7, 7}, y.shape());
@@ -94,7 +94,7 @@ class ReshapeProperties {
         assertArrayEquals(new int[] {5, 3136}, flat.shape());
     }
 
-    @Test
+    @Example
     void reshapeToAnotherSizeNamesBothShapes() {
         Reshape layer = new Reshape(4, 4);
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
@@ -102,20 +102,20 @@ class ReshapeProperties {
         assertTrue(e.getMessage().contains("[2, 3, 5]") && e.getMessage().contains("[B, 4, 4]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void reshapeRejectsNonPositiveTargetDimensions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Reshape(4, 0));
         assertTrue(e.getMessage().contains("[4, 0]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void flattenNeedsAnAxisAfterTheBatch() {
         ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
                 () -> new Flatten().forward(Tensor.zeros(7)));
         assertTrue(e.getMessage().contains("[7]"), e.getMessage());
     }
 
-    @Test
+    @Example
     void backwardRejectsAGradientOfTheWrongShape() {
         Reshape reshape = new Reshape(2, 3);
         reshape.forward(Tensor.zeros(4, 6));

@@ -5,13 +5,13 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.FloatRange;
 import net.jqwik.api.statistics.Statistics;
-import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
@@ -67,7 +67,7 @@ class OptimizerProperties {
         }
     }
 
-    @Test
+    @Example
     void adamWithZeroGradientShrinksByExactlyLrTimesWdButCoupledAdamDoesNot() {
         float lr = 0.01f, wd = 0.1f;
         Param decoupled = param(3, 4f);
@@ -81,7 +81,7 @@ class OptimizerProperties {
         }
     }
 
-    @Test
+    @Example
     void adamSecondStepMatchesHandComputedMoments() {
         Param p = param(1, 1f);
         Adam adam = new Adam(List.of(p), new Adam.Config(0.1f, 0.9f, 0.999f, 1e-8f, 0f, false));
@@ -97,7 +97,7 @@ class OptimizerProperties {
         assertEquals(2, adam.stepCount());
     }
 
-    @Test
+    @Example
     void sgdMomentumAccumulatesVelocity() {
         Param p = param(1, 1f);
         Sgd sgd = new Sgd(List.of(p), new Sgd.Config(0.1f, 0.9f, 0f));
@@ -105,6 +105,26 @@ class OptimizerProperties {
         sgd.step();                 // buf = 1,   p = 0.9
         sgd.step();                 // buf = 1.9, p = 0.71
         assertEquals(0.71f, p.value.data[0], Tolerances.F32);
+    }
+
+    @Example
+    void sgdCountsItsStepsAndAppliesCoupledWeightDecay() {
+        Param p = param(1, 2f);
+        Sgd sgd = new Sgd(List.of(p), new Sgd.Config(0.1f, 0f, 0.25f));
+        assertEquals(0, sgd.stepCount());
+        p.grad[0] = 0.5f;
+        sgd.step();                 // g + wd·p = 0.5 + 0.5 = 1: p = 2 − 0.1 = 1.9
+        assertEquals(1.9f, p.value.data[0], Tolerances.F32);
+        sgd.step();                 // 0.5 + 0.475 = 0.975: p = 1.9 − 0.0975 = 1.8025
+        assertEquals(1.8025f, p.value.data[0], Tolerances.F32);
+        assertEquals(2, sgd.stepCount());
+        sgd.setStepCount(7);
+        sgd.step();
+        assertEquals(8, sgd.stepCount());
+        assertEquals(List.of(p), sgd.params());
+        assertEquals(1, sgd.stateArrays().size());
+        sgd.setLearningRate(0.5f);
+        assertEquals(0.5f, sgd.learningRate());
     }
 
     @StatisticsReport(onFailureOnly = true)
@@ -129,13 +149,60 @@ class OptimizerProperties {
         }
     }
 
-    @Test
+    @Example
     void invalidHyperparametersAreRejectedByName() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Adam.Config(0.01f, 1f, 0.999f, 1e-8f, 0f, false));
         assertTrue(e.getMessage().contains("beta1"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(-1f, 0.9f, 0f));
         assertTrue(e.getMessage().contains("lr"), e.getMessage());
+    }
+
+    @Example
+    void hyperparametersAreValidatedAtTheirExactBounds() {
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0f, 0.9f, 0.999f, 1e-8f, 0f, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0.1f, 0.9f, 1f, 1e-8f, 0f, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0.1f, -0.1f, 0.999f, 1e-8f, 0f, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0.1f, 0.9f, -0.1f, 1e-8f, 0f, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0.1f, 0.9f, 0.999f, 0f, 0f, false));
+        assertThrows(IllegalArgumentException.class, () -> new Adam.Config(0.1f, 0.9f, 0.999f, 1e-8f, -1e-3f, false));
+        new Adam.Config(0.1f, 0f, 0f, 1e-8f, 0f, false);               // β = 0 and no decay are allowed
+        assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0f, 0.9f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0.1f, 1f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0.1f, -0.1f, 0f));
+        assertThrows(IllegalArgumentException.class, () -> new Sgd.Config(0.1f, 0.5f, -1f));
+        new Sgd.Config(0.1f, 0f, 0f);
+        assertThrows(IllegalArgumentException.class, () -> GradClip.clipGlobalNorm(List.of(), 0));
+    }
+
+    @Example
+    void adamExposesItsParametersStateAndLearningRateForCheckpoints() {
+        Param a = param(2, 1f), b = param(3, 1f);
+        Adam adam = new Adam(List.of(a, b), Adam.Config.adamW(0.01f, 0.1f));
+        assertEquals(List.of(a, b), adam.params());
+        assertEquals(0.01f, adam.learningRate());
+        assertEquals(Adam.Config.adamW(0.01f, 0.1f), adam.config());
+        java.util.Arrays.fill(a.grad, 1f);
+        adam.step();
+        List<float[]> state = adam.stateArrays();                     // m of each param, then v of each
+        assertEquals(List.of(2, 3, 2, 3), state.stream().map(x -> x.length).toList());
+        assertEquals(0.1f, state.get(0)[0], 1e-7f);                   // m = (1 − β₁)·g
+        assertEquals(0.001f, state.get(2)[0], 1e-7f);                 // v = (1 − β₂)·g²
+        assertEquals(0f, state.get(1)[0]);
+        adam.setLearningRate(0.5f);
+        assertEquals(0.5f, adam.learningRate());
+        assertEquals(0.1f, adam.config().weightDecay());
+        adam.zeroGrad();
+        assertArrayEquals(new float[2], a.grad);
+    }
+
+    @Example
+    void aGradientExactlyAtTheClipNormIsLeftAlone() {
+        Param p = param(1, 0f);
+        p.grad[0] = 1e-12f;                                          // ‖g‖ = maxNorm, far below the 1e-12 guard
+        double norm = GradClip.clipGlobalNorm(List.of(p), Math.abs((double) 1e-12f));
+        assertEquals(Math.abs((double) 1e-12f), norm);
+        assertEquals(1e-12f, p.grad[0]);
     }
 
     private static Param param(int n, float value) {

@@ -5,6 +5,8 @@ import dev.kiln.nn.Param;
 import dev.kiln.rand.Rng;
 import dev.kiln.tensor.Tensor;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -18,6 +20,12 @@ import java.util.function.DoubleSupplier;
  * quarter of the coordinates may be skipped, so a wrong gradient cannot hide there. The one-sided
  * test comes second because on a smooth but curved objective the one-sided slopes differ by
  * about h·f'' (0.06 for ½x² at x = 6) while the central difference stays accurate to O(h²).
+ *
+ * <p>A check can never pass by checking nothing: {@link #check} refuses an empty array or a
+ * gradient of another length, and {@link #checkLayer} is told the name and shape of every
+ * parameter the layer must have, asserts that {@code params()} lists exactly those, and checks
+ * each one (a layer whose {@code params()} returned an empty list would otherwise skip every
+ * parameter check and still pass).
  */
 public final class GradCheck {
     private GradCheck() {}
@@ -32,9 +40,15 @@ public final class GradCheck {
      * @param values   the array the objective reads
      * @param analytic the gradient the code under test computed, same length
      * @param loss     evaluates the objective from the current {@code values}, in double
+     * @return the number of coordinates compared (≥ 1)
      */
-    public static void check(String what, float[] values, float[] analytic, DoubleSupplier loss, Rng rng) {
+    public static int check(String what, float[] values, float[] analytic, DoubleSupplier loss, Rng rng) {
         int n = values.length;
+        if (n == 0) throw new AssertionError(what + ": nothing to check (the array is empty)");
+        if (analytic.length != n) {
+            throw new AssertionError(what + ": the analytic gradient has " + analytic.length + " values for "
+                    + n + " inputs");
+        }
         int[] coords = pick(n, rng);
         int kinks = 0;
         String firstKink = null;
@@ -66,29 +80,59 @@ public final class GradCheck {
                     + " coordinates disagree and sit on a kink; the check is not meaningful for this input"
                     + " (first: " + firstKink + ")");
         }
+        return coords.length;
+    }
+
+    /**
+     * A parameter a layer must expose, e.g. {@code param("weight", outC, inC, k, k)}.
+     *
+     * @param name  {@link Param#name}
+     * @param shape the value's shape
+     */
+    public record ParamShape(String name, int... shape) {
+        @Override
+        public String toString() {
+            return name + Arrays.toString(shape);
+        }
+    }
+
+    public static ParamShape param(String name, int... shape) {
+        return new ParamShape(name, shape);
     }
 
     /**
      * Checks a layer: input gradient and every parameter gradient of L = Σ r ⊙ layer(x), with r a
-     * fixed random tensor of the output's shape.
+     * fixed random tensor of the output's shape. {@code expected} lists the parameters the layer
+     * must have, in the order of {@code params()} (none for a parameter-free layer); a missing,
+     * extra, renamed or reshaped parameter fails before any gradient is compared.
+     *
+     * @return the number of arrays checked: the input and one per parameter
      */
-    public static void checkLayer(Layer layer, Tensor x, long seed) {
+    public static int checkLayer(Layer layer, Tensor x, long seed, ParamShape... expected) {
+        List<Param> params = layer.params();
+        List<String> actualShapes = params.stream().map(p -> p.name + Arrays.toString(p.value.shape())).toList();
+        List<String> expectedShapes = Arrays.stream(expected).map(ParamShape::toString).toList();
+        if (!actualShapes.equals(expectedShapes)) {
+            throw new AssertionError(layer.describe() + ": params() lists " + actualShapes + ", expected "
+                    + expectedShapes);
+        }
         Rng rng = new Rng(seed);
         Tensor y0 = layer.forward(x);
         float[] r = new float[y0.size()];
         rng.fillGaussian(r, r.length);
         DoubleSupplier objective = () -> dot(r, layer.forward(x).data);
-        for (Param p : layer.params()) p.zeroGrad();
+        for (Param p : params) p.zeroGrad();
         layer.forward(x);
         Tensor dx = layer.backward(Tensor.of(r.clone(), y0.shape()));
         Tensor.requireSameShape(layer.describe() + " input gradient", dx, x);
-        float[][] paramGrads = new float[layer.params().size()][];
-        for (int k = 0; k < paramGrads.length; k++) paramGrads[k] = layer.params().get(k).grad.clone();
+        float[][] paramGrads = new float[params.size()][];
+        for (int k = 0; k < paramGrads.length; k++) paramGrads[k] = params.get(k).grad.clone();
         check(layer.describe() + " ∂/∂input", x.data, dx.data, objective, rng);
         for (int k = 0; k < paramGrads.length; k++) {
-            Param p = layer.params().get(k);
+            Param p = params.get(k);
             check(layer.describe() + " ∂/∂" + p.name, p.value.data, paramGrads[k], objective, rng);
         }
+        return 1 + paramGrads.length;
     }
 
     public static double dot(float[] a, float[] b) {

@@ -29,6 +29,13 @@ public final class Tolerances {
      */
     public static final double FAST_VS_REFERENCE_PER_TERM = 0x1p-23;
 
+    /**
+     * Fixture values worked by hand from a formula and written to 12 significant digits (the
+     * tables marked {@code "exact"} in fixtures/schedules.json, scripted controller sequences):
+     * relative to max(1, |expected|), far below any change a wrong formula makes.
+     */
+    public static final double FIXTURE_EXACT = 1e-9;
+
     /** Worked examples quoted to three decimals in the seeds. */
     public static final double WORKED_EXAMPLE = 5e-3;
 
