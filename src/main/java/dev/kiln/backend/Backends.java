@@ -21,7 +21,7 @@ public final class Backends {
     /** The backend name used when none is given, everywhere. */
     public static final String DEFAULT = "fast";
     /** Every name {@link #pick} knows, for error messages and config validation. */
-    public static final String[] NAMES = {"reference", "fast"};
+    public static final String[] NAMES = {"reference", "fast", "opencl"};
 
     private static final Backend FALLBACK = pick(DEFAULT);
     private static final ThreadLocal<Backend> CHOSEN = new ThreadLocal<>();   // null: none chosen on this thread
@@ -47,6 +47,7 @@ public final class Backends {
         return switch (name) {
             case "reference" -> ReferenceBackend.INSTANCE;
             case "fast" -> FastCpuBackend.INSTANCE;
+            case "opencl" -> dev.kiln.backend.opencl.OpenClBackend.onPreferredDevice();   // no device: BadInputException
             default -> throw new IllegalArgumentException("unknown backend '" + name
                     + "'; allowed: " + String.join(", ", NAMES));
         };
