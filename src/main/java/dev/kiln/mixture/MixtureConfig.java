@@ -114,7 +114,7 @@ public record MixtureConfig(
      * no "model" key (the ARC β-VAE config). Any other value is refused, naming the allowed one.
      */
     public static boolean isMixture(Path file) {
-        JsonObject root = readObject(file.getFileName().toString(), readText(file));
+        JsonObject root = JsonFields.readObject(file);
         JsonElement model = root.get("model");
         if (model == null || model.isJsonNull()) return false;
         if (model.isJsonPrimitive() && MODEL.equals(model.getAsString())) return true;
@@ -124,34 +124,23 @@ public record MixtureConfig(
 
     /** Reads and validates a config file. */
     public static MixtureConfig load(Path file) {
-        return parse(file.getFileName().toString(), readText(file));
+        return from(new JsonFields(file.getFileName().toString(), "", JsonFields.readObject(file)));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static MixtureConfig parse(String source, String text) {
-        return from(new JsonFields(source, "", readObject(source, text)));
-    }
-
-    private static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-    }
-
-    private static JsonObject readObject(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return root.getAsJsonObject();
+        return from(new JsonFields(source, "", JsonFields.parseObject(source, text)));
     }
 
     // ------------------------------------------------------------------------------------ parsing
+
+    /** λ's default schedule parameters, in a fixed order (the checkpoint header must not depend on Map.of's). */
+    private static Map<String, Object> lambdaDefaults() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmup_epochs", 10.0);
+        m.put("max_beta", 1.0);
+        return m;
+    }
 
     private static MixtureConfig from(JsonFields f) {
         String model = f.string("model", null);
@@ -234,7 +223,7 @@ public record MixtureConfig(
         JsonFields p = f.object("prior");
         double separation = 6, sigma = 1;
         String lambdaType = "linear_warmup";
-        Map<String, Object> lambdaParams = new LinkedHashMap<>(Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
+        Map<String, Object> lambdaParams = lambdaDefaults();
         if (p != null) {
             separation = p.number("separation", separation, 1e-3, 1e3);
             sigma = p.number("sigma", sigma, 1e-3, 1e3);

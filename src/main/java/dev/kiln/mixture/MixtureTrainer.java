@@ -106,7 +106,7 @@ public final class MixtureTrainer {
         this.validation = data.validation();
         this.dataSource = data.description();
         this.runDir = runDir;
-        this.files = new RunDirectory(runDir);
+        this.files = new RunDirectory(runDir, console);
         this.console = console;
         Backends.use(Backends.pick(cfg.backend()));
         if (train.size() == 0 || validation.size() == 0) {
@@ -130,6 +130,14 @@ public final class MixtureTrainer {
 
     /** Trains from scratch, or from the run directory's checkpoint when {@code resume} is set. */
     public Result run(boolean resume) {
+        try {
+            return runLocked(resume);
+        } finally {
+            files.close();                       // releases the run directory's lock
+        }
+    }
+
+    private Result runLocked(boolean resume) {
         List<JsonObject> lines = files.open(resume, cfg.toJson(), cfg.toPrettyJson(), this::restore);
         long wallStart = System.nanoTime();
         String status = "completed";

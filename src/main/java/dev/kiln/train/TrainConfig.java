@@ -10,6 +10,7 @@ import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
+import dev.kiln.config.MemoryGuard;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsMode;
 import dev.kiln.monitor.CollapseDetector;
@@ -100,25 +101,12 @@ public record TrainConfig(
 
     /** Reads and validates a config file. */
     public static TrainConfig load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-        return parse(file.getFileName().toString(), text);
+        return from(new JsonFields(file.getFileName().toString(), "", JsonFields.readObject(file)));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static TrainConfig parse(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return from(new JsonFields(source, "", root.getAsJsonObject()));
+        return from(new JsonFields(source, "", JsonFields.parseObject(source, text)));
     }
 
     private static TrainConfig from(JsonFields f) {
@@ -191,6 +179,7 @@ public record TrainConfig(
         int miSamples = f.integer("mi_samples", 4, 1, 1000);
         String backend = f.choice("backend", "fast", BACKENDS);
         f.rejectUnknown();
+        MemoryGuard.requireArcConv(f.source(), batchSize, c1, c2, hidden, latentDim, synthetic);
         return new TrainConfig(name, seed, epochs, batchSize, latentDim, c1, c2, hidden, optimizer, lr, weightDecay,
                 momentum, gradClip, loss, power, gamma, scheduleType, scheduleParams, fbMode, fbLambda, evalEvery,
                 valFraction, splitSeed, synthetic, d, miSamples, backend);

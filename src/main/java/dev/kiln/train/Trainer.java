@@ -98,7 +98,7 @@ public final class Trainer {
         this.data = data;
         this.dataSource = dataSource;
         this.runDir = runDir;
-        this.files = new RunDirectory(runDir);
+        this.files = new RunDirectory(runDir, console);
         this.console = console;
         this.progressBar = progressBar;
         Backends.use(Backends.pick(cfg.backend()));
@@ -135,6 +135,14 @@ public final class Trainer {
 
     /** Trains from scratch, or from the run directory's checkpoint when {@code resume} is set. */
     public Result run(boolean resume) {
+        try {
+            return runLocked(resume);
+        } finally {
+            files.close();                       // releases the run directory's lock
+        }
+    }
+
+    private Result runLocked(boolean resume) {
         List<JsonObject> lines = files.open(resume, cfg.toJson(), cfg.toPrettyJson(), this::restore);
         long wallStart = System.nanoTime();
         String status = "completed";
