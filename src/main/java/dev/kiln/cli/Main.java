@@ -65,7 +65,7 @@ public final class Main implements Runnable {
      * message and exit code 2; anything else is a bug in kiln: exit 1, with the trace and a request
      * to report it.
      */
-    static int report(Throwable ex, PrintWriter err, String command) {
+    public static int report(Throwable ex, PrintWriter err, String command) {
         String userError = userMessage(ex);
         if (userError != null) {
             err.println(command + ": " + userError);
