@@ -89,6 +89,34 @@ public final class DirectoryLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses, naming the holder, when another process holds {@code dir}'s lock; creates nothing
+     * (for checks that run before a directory of the user's may be touched).
+     */
+    public static void requireFree(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) return;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            String text = contents(ch);
+            boolean held;
+            try {
+                FileLock l = ch.tryLock();
+                held = l == null;
+                if (l != null) l.release();
+            } catch (OverlappingFileLockException e) {
+                held = true;
+            } catch (IOException e) {
+                held = holderAlive(text);
+            }
+            if (held) {
+                throw new BadInputException(dir + " is in use by another kiln process: " + describe(text)
+                        + "; wait for it to finish (or stop it), or choose another directory");
+            }
+        } catch (IOException e) {
+            throw IoErrors.bad("cannot read the lock file " + file, e);
+        }
+    }
+
     /** What the stale lock file said when it was taken over ("pid 123 on host h, …"), if it was. */
     public Optional<String> staleHolder() {
         return Optional.ofNullable(staleHolder);

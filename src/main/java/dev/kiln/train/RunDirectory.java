@@ -57,7 +57,8 @@ import java.util.function.Consumer;
  *       (lines after them, from an epoch that was not checkpointed, and a torn last line are cut
  *       off, and a note says so); anything else is refused rather than guessed. A run whose
  *       checkpoint is missing but whose metrics hold epochs is refused too: restarting would wipe
- *       that history.</li>
+ *       that history (except for one epoch and no previous checkpoint: a kill during the first
+ *       checkpoint write, which starts over).</li>
  * </ol>
  */
 public final class RunDirectory implements AutoCloseable {
@@ -103,6 +104,10 @@ public final class RunDirectory implements AutoCloseable {
      */
     public List<JsonObject> open(boolean resume, JsonObject config, String prettyConfig, Consumer<Checkpoint> restore) {
         requireDirectoryOrAbsent(dir);
+        if (Files.isDirectory(dir) && !(resume && holdsRun(dir))) {
+            DirectoryLock.requireFree(dir);
+            requireFresh(dir, false);                // before creating anything in a directory of the user's
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -128,13 +133,18 @@ public final class RunDirectory implements AutoCloseable {
                 AtomicFiles.writeString(dir.resolve(CONFIG), prettyConfig);
                 return lines;
             }
-            if (resume && Files.exists(metrics) && holdsEpochs(metrics)) {
+            int finished = Files.exists(metrics) ? completeLines(metrics) : 0;
+            if (resume && finished == 1 && !Files.exists(previous)) {
+                // killed while its first checkpoint was being written: epoch 1 is trained again
+                note(METRICS + ": epoch 1 finished but its checkpoint was never written (an interrupted first "
+                        + "write); the run starts over");
+            } else if (resume && finished > 0) {
                 throw new BadInputException(checkpoint + " is missing, but " + metrics.getFileName() + " holds finished "
                         + "epochs: resuming would restart at epoch 1 and wipe that history"
                         + (Files.exists(previous) ? "; " + PREVIOUS_CHECKPOINT + " is here: to resume from it, "
                         + "rename it to " + CHECKPOINT : "; restore " + CHECKPOINT + ", or start a new run in another --out"));
             }
-            if (!(resume && Files.exists(metrics))) requireFresh(dir, false);   // else: killed before its first epoch
+            if (!(resume && Files.exists(metrics))) requireFresh(dir, false);   // else: killed before its first checkpoint
             AtomicFiles.writeString(metrics, "");
             AtomicFiles.writeString(dir.resolve(CONFIG), prettyConfig);
             return new ArrayList<>();
@@ -408,11 +418,12 @@ public final class RunDirectory implements AutoCloseable {
         return p.getAsInt();
     }
 
-    /** Whether metrics.jsonl holds at least one complete line (a torn first line is not an epoch). */
-    private static boolean holdsEpochs(Path metrics) {
+    /** The number of complete lines of metrics.jsonl (a torn last line is not an epoch). */
+    private static int completeLines(Path metrics) {
         try {
-            for (byte x : Files.readAllBytes(metrics)) if (x == '\n') return true;
-            return false;
+            int n = 0;
+            for (byte x : Files.readAllBytes(metrics)) if (x == '\n') n++;
+            return n;
         } catch (IOException e) {
             throw IoErrors.bad("cannot read " + metrics, e);
         }

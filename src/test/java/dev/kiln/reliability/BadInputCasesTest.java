@@ -284,6 +284,9 @@ class BadInputCasesTest {
         refused(train(config(tmp, TINY), out), "not empty", "config.json", "summary.json");
         assertEquals("{\"my\": \"own config\"}", Files.readString(out.resolve("config.json")));
         assertEquals("my own summary", Files.readString(out.resolve("summary.json")));
+        try (var s = Files.list(out)) {
+            assertEquals(2, s.count(), "nothing added to the user's directory, not even a lock file");
+        }
     }
 
     @Test

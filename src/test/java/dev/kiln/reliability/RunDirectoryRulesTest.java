@@ -182,6 +182,19 @@ class RunDirectoryRulesTest {
     }
 
     @Test
+    void aKillDuringTheFirstCheckpointWriteStartsOverAndEndsExact(@TempDir Path tmp) throws IOException {
+        Path straight = tmp.resolve("straight");
+        train(2, straight, false);
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        String line1 = Files.readAllLines(straight.resolve(RunDirectory.METRICS)).get(0);
+        Files.writeString(run.resolve(RunDirectory.METRICS), line1 + "\n");           // epoch 1 appended, then killed
+        Files.write(run.resolve(".checkpoint.bin.4242.tmp"), new byte[100]);          // mid-write
+        String said = train(2, run, true);
+        assertTrue(said.contains("never written") && said.contains("removed 1 temporary file"), said);
+        assertEquals(metrics(straight), metrics(run));
+    }
+
+    @Test
     void orphanedTemporaryFilesAreRemovedOnTheNextStart(@TempDir Path tmp) throws IOException {
         train(1, tmp, false);
         Files.write(tmp.resolve(".checkpoint.bin.8812345.tmp"), new byte[1 << 20]);
