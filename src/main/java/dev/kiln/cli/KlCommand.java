@@ -46,6 +46,24 @@ public final class KlCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object {\"per_dim\": [...], \"total\": ...}")
     boolean json;
 
+    /**
+     * Input limits that keep every float32 term finite: exp(logvar) < 3.4e38 needs logvar < 88.7,
+     * mu² < 3.4e38 needs |mu| < 1.8e19; the limits leave headroom for the sum of the terms.
+     */
+    static final double MAX_ABS_LOGVAR = 80;
+    static final double MAX_ABS_MU = 1e18;
+    static final double MIN_SIGMA = Math.exp(-MAX_ABS_LOGVAR / 2);
+    static final double MAX_SIGMA = Math.exp(MAX_ABS_LOGVAR / 2);
+
+    private static void requireWithin(CommandLine.Model.CommandSpec spec, String option, double[] v, double lo, double hi) {
+        for (int j = 0; j < v.length; j++) {
+            if (v[j] < lo || v[j] > hi) {
+                throw CliFormat.bad(spec, option + ": value " + (j + 1) + " is " + v[j] + "; allowed [" + lo + ", " + hi
+                        + "], where the float32 KL stays finite");
+            }
+        }
+    }
+
     @Override
     public Integer call() {
         CliFormat.requireFinite(spec, "--mu", mu);
@@ -56,6 +74,18 @@ public final class KlCommand implements Callable<Integer> {
         if (given.length != mu.length) {
             throw CliFormat.bad(spec, option + " has " + given.length + " values but --mu has " + mu.length
                     + "; give one value per latent dimension");
+        }
+        requireWithin(spec, "--mu", mu, -MAX_ABS_MU, MAX_ABS_MU);
+        if (bySigma) {
+            for (int j = 0; j < given.length; j++) {
+                if (given[j] > 0 && (given[j] < MIN_SIGMA || given[j] > MAX_SIGMA)) {
+                    throw CliFormat.bad(spec, "--sigma: value " + (j + 1) + " is " + given[j] + "; allowed (" + MIN_SIGMA
+                            + ", " + MAX_SIGMA + "), i.e. log sigma^2 within ±" + MAX_ABS_LOGVAR
+                            + ", where the float32 KL stays finite");
+                }
+            }
+        } else {
+            requireWithin(spec, "--logvar", given, -MAX_ABS_LOGVAR, MAX_ABS_LOGVAR);
         }
         int dims = mu.length;
         float[] muF = new float[dims];                                  // [1, D]

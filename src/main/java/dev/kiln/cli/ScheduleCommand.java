@@ -42,7 +42,7 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--type", required = true, paramLabel = "TYPE", description = "schedule type (see above)")
     String type;
 
-    @Option(names = "--epochs", required = true, paramLabel = "N", description = "number of epochs to tabulate, >= 1")
+    @Option(names = "--epochs", required = true, paramLabel = "N", description = "number of epochs to tabulate, 1-100000")
     int epochs;
 
     @Option(names = "--param", paramLabel = "KEY=VALUE",
@@ -63,9 +63,17 @@ public final class ScheduleCommand implements Callable<Integer> {
     @Option(names = "--plot", paramLabel = "FILE.png", description = "also write a PNG plot of the schedule")
     Path plot;
 
+    /** The most epochs tabulated: the most a config may train. */
+    static final int MAX_EPOCHS = 100_000;
+
     @Override
     public Integer call() throws IOException {
-        if (epochs < 1) throw CliFormat.bad(spec, "--epochs must be >= 1, got " + epochs);
+        if (epochs < 1 || epochs > MAX_EPOCHS) {
+            throw CliFormat.bad(spec, "--epochs must be in [1, " + MAX_EPOCHS + "] (as a config's \"epochs\"), got " + epochs);
+        }
+        if (plot != null && Files.isDirectory(plot)) {
+            throw CliFormat.bad(spec, "--plot: " + plot + " is a directory; give a file name, e.g. " + plot.resolve("beta.png"));
+        }
         Map<String, String> p = new LinkedHashMap<>(params);
         if (CyclicalSchedule.NAME.equals(type) && !p.containsKey("total_epochs")) {
             p.put("total_epochs", Integer.toString(epochs));

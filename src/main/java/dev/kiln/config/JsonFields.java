@@ -5,7 +5,10 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.kiln.error.BadInputException;
+import dev.kiln.io.StrictJson;
 
+import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -25,6 +28,26 @@ public final class JsonFields {
     private final JsonObject object;
     private static final Gson PLAIN = new Gson();
     private final Set<String> known = new TreeSet<>();
+
+    /** The largest config file read (a real one is a few hundred bytes). */
+    public static final long MAX_CONFIG_BYTES = 1 << 20;
+
+    /**
+     * The top-level object of a config file, read strictly ({@link StrictJson}: a regular UTF-8
+     * file of at most {@link #MAX_CONFIG_BYTES}, no duplicate keys, comments or NaN); messages name
+     * the file by {@code file.getFileName()} as the field readers do.
+     */
+    public static JsonObject readObject(Path file) {
+        return parseObject(file.getFileName() == null ? file.toString() : file.getFileName().toString(),
+                StrictJson.readText(file, MAX_CONFIG_BYTES));
+    }
+
+    /** Config text parsed strictly; it must be one JSON object. */
+    public static JsonObject parseObject(String source, String text) {
+        JsonElement root = StrictJson.parse(source, text);
+        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object {...}");
+        return root.getAsJsonObject();
+    }
 
     public JsonFields(String source, String path, JsonObject object) {
         this.source = source;
@@ -64,27 +87,52 @@ public final class JsonFields {
     public int integer(String key, int dflt, int min, int max) {
         JsonElement e = get(key);
         if (e == null) return dflt;
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())
-                || e.getAsDouble() != Math.rint(e.getAsDouble())) {
+        BigDecimal v = integral(e);
+        if (v == null) {
             throw new BadInputException(where(key) + ": expected an integer in [" + min + ", " + max + "], got " + e);
         }
-        double v = e.getAsDouble();
-        if (v < min || v > max) {
-            throw new BadInputException(where(key) + ": " + (long) v + " is out of range; allowed [" + min + ", "
-                    + max + "]");
+        if (v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
+            throw new BadInputException(where(key) + ": " + v.toPlainString() + " is out of range; allowed [" + min
+                    + ", " + max + "]");
         }
-        return (int) v;
+        return v.intValueExact();
     }
 
-    /** A long integer (seeds), or the default when absent. */
+    /** A 64-bit integer (seeds), or the default when absent; 1.5 and 1e30 are refused, not rounded or wrapped. */
     public long longInteger(String key, long dflt) {
         JsonElement e = get(key);
         if (e == null) return dflt;
-        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) {
+        BigDecimal v = integral(e);
+        if (v == null) {
             throw new BadInputException(where(key) + ": expected an integer, got " + e);
         }
-        return e.getAsLong();
+        if (v.compareTo(BigDecimal.valueOf(Long.MIN_VALUE)) < 0 || v.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+            throw new BadInputException(where(key) + ": " + e + " is out of range; allowed [" + Long.MIN_VALUE + ", "
+                    + Long.MAX_VALUE + "]");
+        }
+        return v.longValueExact();
     }
+
+    /**
+     * The exact value of a JSON number that is an integer ({@code 3}, {@code 3.0}, {@code 3e2}),
+     * or null for anything else ({@code 1.5}, a string, a list).
+     */
+    private static BigDecimal integral(JsonElement e) {
+        if (!(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber())) return null;
+        BigDecimal v;
+        try {
+            v = e.getAsBigDecimal();
+        } catch (NumberFormatException ex) {
+            return null;
+        }
+        if (v.signum() == 0) return BigDecimal.ZERO;
+        if (v.precision() - v.scale() > 40) return v.signum() > 0 ? TOO_BIG : TOO_BIG.negate();   // 1e1000000: no expansion
+        BigDecimal stripped = v.stripTrailingZeros();
+        return stripped.scale() <= 0 ? stripped.setScale(0) : null;
+    }
+
+    /** Stands for any integer too large for every field (so its exponent is never expanded). */
+    private static final BigDecimal TOO_BIG = BigDecimal.TEN.pow(40);
 
     public boolean bool(String key, boolean dflt) {
         JsonElement e = get(key);
@@ -126,12 +174,12 @@ public final class JsonFields {
         int[] out = new int[a.size()];
         for (int i = 0; i < out.length; i++) {
             JsonElement x = a.get(i);
-            if (!(x.isJsonPrimitive() && x.getAsJsonPrimitive().isNumber())
-                    || x.getAsDouble() != Math.rint(x.getAsDouble()) || x.getAsDouble() < min || x.getAsDouble() > max) {
+            BigDecimal v = integral(x);
+            if (v == null || v.compareTo(BigDecimal.valueOf(min)) < 0 || v.compareTo(BigDecimal.valueOf(max)) > 0) {
                 throw new BadInputException(where(key) + "[" + i + "]: expected an integer in [" + min + ", " + max
                         + "], got " + x);
             }
-            out[i] = x.getAsInt();
+            out[i] = v.intValueExact();
         }
         return out;
     }

@@ -2,21 +2,15 @@ package dev.kiln.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonIOException;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import dev.kiln.error.BadInputException;
+import dev.kiln.io.IoErrors;
+import dev.kiln.io.StrictJson;
 
 import java.io.IOException;
-import java.io.Reader;
+
 import java.math.BigDecimal;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,7 +34,9 @@ import java.util.stream.Stream;
  * each pair its input, then its output. A test pair without an output (as in hidden evaluation
  * sets: the key is absent or {@code null}) contributes only its input; a train pair must have both.
  *
- * <p><b>Validation.</b> The JSON must be strict (no comments, no single quotes, no trailing data).
+ * <p><b>Validation.</b> The JSON must be strict ({@link StrictJson}: no comments, no single quotes,
+ * no duplicate keys, no trailing data), the file a regular UTF-8 file of at most
+ * {@link #MAX_TASK_BYTES}.
  * {@code train} and {@code test} must be lists of objects. Every grid must be a non-empty list of
  * 1–30 rows; every row a list of as many cells as the first row, 1–30 of them; every cell a JSON
  * number whose value is an integer 0–9 ({@code 3} and {@code 3.0} are accepted, {@code 3.5},
@@ -50,6 +46,12 @@ import java.util.stream.Stream;
  */
 public final class ArcLoader {
     private ArcLoader() {}
+
+    /**
+     * The largest task file read: ARC-AGI's largest is under 100 KB; 16 MiB of JSON becomes up to
+     * 8 million cells, which still fit in a default heap.
+     */
+    public static final long MAX_TASK_BYTES = 16L << 20;
 
     private static final String FORMAT =
             "an ARC task is {\"train\": [{\"input\": grid, \"output\": grid}, ...], \"test\": [...]}";
@@ -73,13 +75,7 @@ public final class ArcLoader {
         List<ArcEntry> entries = new ArrayList<>();
         for (String name : files) {
             Path file = dir.resolve(name);
-            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                entries.addAll(parseTask(name, file.toString(), reader));
-            } catch (CharacterCodingException e) {
-                throw new BadInputException(file + ": cannot read: not UTF-8 text", e);
-            } catch (IOException e) {
-                throw new BadInputException(file + ": cannot read: " + e, e);
-            }
+            entries.addAll(parseTask(name, file.toString(), StrictJson.readText(file, MAX_TASK_BYTES)));
         }
         return new ArcSet(dir, files, entries);
     }
@@ -94,7 +90,7 @@ public final class ArcLoader {
                     .sorted()
                     .toList();
         } catch (IOException e) {
-            throw new BadInputException(dir + ": cannot list the directory: " + e, e);
+            throw IoErrors.bad(dir + ": cannot list the directory", e);
         }
     }
 
@@ -104,8 +100,8 @@ public final class ArcLoader {
      * @param name  the file name recorded in each {@link ArcEntry}
      * @param where how messages name the file (its path)
      */
-    static List<ArcEntry> parseTask(String name, String where, Reader reader) {
-        JsonElement root = parseStrict(where, reader);
+    static List<ArcEntry> parseTask(String name, String where, String text) {
+        JsonElement root = StrictJson.parse(where, text);
         if (!root.isJsonObject()) {
             throw new BadInputException(where + ": the top level is " + describe(root)
                     + "; " + FORMAT);
@@ -146,26 +142,6 @@ public final class ArcLoader {
             }
         }
         return out;
-    }
-
-    /** Parses the whole reader as one strict JSON document. */
-    private static JsonElement parseStrict(String where, Reader reader) {
-        JsonReader json = new JsonReader(reader);
-        json.setStrictness(Strictness.STRICT);
-        try {
-            JsonElement root = JsonParser.parseReader(json);
-            if (json.peek() != JsonToken.END_DOCUMENT) {
-                throw new BadInputException(where + ": not valid JSON: data after the end of the "
-                        + "top-level value (at " + json.getPath() + ")");
-            }
-            return root;
-        } catch (JsonIOException e) {
-            boolean text = !(rootCause(e) instanceof CharacterCodingException);
-            throw new BadInputException(where + ": cannot read: "
-                    + (text ? shortMessage(e) : "not UTF-8 text"), e);
-        } catch (JsonParseException | IOException e) {
-            throw new BadInputException(where + ": not valid JSON: " + shortMessage(e), e);
-        }
     }
 
     /**
@@ -226,6 +202,7 @@ public final class ArcLoader {
         if (!(cell instanceof JsonPrimitive p) || !p.isNumber()) {
             throw new BadInputException(at + "the cell is " + describe(cell) + "; allowed: integers 0–9");
         }
+        if (p.getAsNumber() instanceof Integer small && small >= 0 && small <= 9) return small;   // StrictJson's shared 0–255
         String text = p.getAsString();
         BigDecimal value;
         try {
@@ -249,23 +226,5 @@ public final class ArcLoader {
         if (p.isString()) return "a string \"" + p.getAsString() + "\"";
         if (p.isBoolean()) return "the boolean " + p.getAsBoolean();
         return "the number " + p.getAsString();
-    }
-
-    /**
-     * gson's message for the innermost cause, without the exception class, the troubleshooting link
-     * or the advice to parse leniently, e.g. {@code "malformed JSON at line 1 column 3 path $."}.
-     */
-    private static String shortMessage(Exception e) {
-        Throwable t = rootCause(e);
-        String m = t.getMessage() != null ? t.getMessage() : t.toString();
-        int see = m.indexOf("\nSee ");
-        if (see >= 0) m = m.substring(0, see);
-        return m.replaceFirst("Use JsonReader\\.setStrictness\\([^)]*\\) to accept malformed JSON", "malformed JSON");
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        return t;
     }
 }

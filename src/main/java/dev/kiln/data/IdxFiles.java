@@ -32,7 +32,7 @@ import java.util.zip.ZipException;
  *
  * <p><b>Validation.</b> The magic, the image size 28×28, that the file holds exactly the bytes its
  * header announces (no fewer: "truncated at byte k"; no more), labels 0–9, and that the images and
- * labels of a split have the same N. Any violation is a {@link BadInputException} that names the
+ * labels of a split have the same N, at least 1. Any violation is a {@link BadInputException} that names the
  * file, what is wrong and what is expected. The split is the files' own: train (60 000) and t10k
  * (10 000), in file order.
  */
@@ -69,6 +69,10 @@ final class IdxFiles {
         byte[] pixels = readImages(imagesFile);   // [N, 784]
         byte[] labels = readLabels(labelsFile);   // [N']
         int images = pixels.length / FashionMnist.PIXELS;
+        if (images == 0) {
+            throw new BadInputException(imagesFile + ": the header announces 0 images; a " + imagesName.substring(0, 4)
+                    + " split needs at least one image (every loss over an empty set is NaN)");
+        }
         if (images != labels.length) {
             throw new BadInputException(imagesFile + ": count mismatch: it holds " + images + " images but "
                     + labelsFile.getFileName() + " holds " + labels.length + " labels; expected one label per image");
@@ -121,7 +125,7 @@ final class IdxFiles {
             in.requireEnd(16L + size, n + " images");
             return pixels;
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e, e);
+            throw dev.kiln.io.IoErrors.bad(file + ": cannot read", e);
         }
     }
 
@@ -152,7 +156,7 @@ final class IdxFiles {
             in.requireEnd(8L + n, n + " labels");
             return labels;
         } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read: " + e, e);
+            throw dev.kiln.io.IoErrors.bad(file + ": cannot read", e);
         }
     }
 
@@ -210,7 +214,7 @@ final class IdxFiles {
                 throw bad("corrupt gzip data after byte " + position + " of the decompressed data (" + e.getMessage()
                         + "); expected " + what);
             } catch (IOException e) {
-                throw new BadInputException(file + ": cannot read: " + e, e);
+                throw dev.kiln.io.IoErrors.bad(file + ": cannot read", e);
             }
             if (got < count) {
                 throw bad("truncated at byte " + position + (gzip ? " of the decompressed data" : "")

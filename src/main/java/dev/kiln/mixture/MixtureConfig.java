@@ -102,7 +102,7 @@ public record MixtureConfig(
      * no "model" key (the ARC β-VAE config). Any other value is refused, naming the allowed one.
      */
     public static boolean isMixture(Path file) {
-        JsonObject root = ConfigSource.readObject(file.getFileName().toString(), ConfigSource.readText(file));
+        JsonObject root = JsonFields.readObject(file);
         JsonElement model = root.get("model");
         if (model == null || model.isJsonNull()) return false;
         if (model.isJsonPrimitive() && MODEL.equals(model.getAsString())) return true;
@@ -112,15 +112,23 @@ public record MixtureConfig(
 
     /** Reads and validates a config file. */
     public static MixtureConfig load(Path file) {
-        return parse(file.getFileName().toString(), ConfigSource.readText(file));
+        return from(new JsonFields(file.getFileName().toString(), "", JsonFields.readObject(file)));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static MixtureConfig parse(String source, String text) {
-        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
+        return from(new JsonFields(source, "", JsonFields.parseObject(source, text)));
     }
 
     // ------------------------------------------------------------------------------------ parsing
+
+    /** λ's default schedule parameters, in a fixed order (the checkpoint header must not depend on Map.of's). */
+    private static Map<String, Object> lambdaDefaults() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("warmup_epochs", 10.0);
+        m.put("max_beta", 1.0);
+        return m;
+    }
 
     private static MixtureConfig from(JsonFields f) {
         String model = f.string("model", null);
@@ -188,8 +196,7 @@ public record MixtureConfig(
         // prior: {"separation", "sigma", "lambda": {schedule starting at 0}}
         JsonFields p = f.object("prior");
         double separation = 6, sigma = 1;
-        ConfigSource.Schedule l = new ConfigSource.Schedule("linear_warmup",
-                Map.of("warmup_epochs", 10.0, "max_beta", 1.0));
+        ConfigSource.Schedule l = new ConfigSource.Schedule("linear_warmup", lambdaDefaults());
         if (p != null) {
             separation = p.number("separation", separation, 1e-3, 1e3);
             sigma = p.number("sigma", sigma, 1e-3, 1e3);

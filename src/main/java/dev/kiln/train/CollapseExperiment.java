@@ -75,16 +75,14 @@ public final class CollapseExperiment {
             if (backend != null) c = c.withBackend(backend);
             configs.add(c);
         }
-        for (String name : RUNS) {
-            Path dir = out.resolve(name);
-            if (Files.exists(dir.resolve(Trainer.METRICS)) || Files.exists(dir.resolve(Trainer.CHECKPOINT))) {
-                if (!overwrite) {
-                    throw new BadInputException(dir + " already holds a run; choose another --out or pass --overwrite");
-                }
-                clearRun(dir);
-            }
-        }
+        // Validate everything (run directories, then data) before anything is moved (docs/reliability.md).
+        for (String name : RUNS) RunDirectory.checkFresh(out.resolve(name), overwrite);
         ArcData data = ArcData.load(dataDir, configs.get(0).syntheticGrids());
+        List<Path> movedAside = new ArrayList<>();
+        for (String name : RUNS) {
+            Path aside = RunDirectory.prepareFresh(out.resolve(name), overwrite, console);
+            if (aside != null) movedAside.add(aside);
+        }
         Map<String, List<JsonObject>> histories = new LinkedHashMap<>();
         JsonArray rows = new JsonArray();
         long t0 = System.nanoTime();
@@ -99,6 +97,7 @@ public final class CollapseExperiment {
         AtomicFiles.writeString(out.resolve("comparison.json"), Json.pretty(Json.tree(rows)));
         AtomicFiles.writeString(out.resolve("comparison.md"), markdown(size, data.description(), rows, minutes));
         plot(histories, out);
+        for (Path aside : movedAside) RunDirectory.deleteMovedAside(aside);      // replaced by complete new runs
         console.println();
         console.print(markdown(size, data.description(), rows, minutes));
         return rows;
@@ -167,16 +166,5 @@ public final class CollapseExperiment {
         double[] v = new double[lines.size()];
         for (int i = 0; i < v.length; i++) v[i] = lines.get(i).get(key).getAsDouble();
         return v;
-    }
-
-    /** Removes the files a previous run of this experiment wrote in {@code dir} (and nothing else). */
-    private static void clearRun(Path dir) {
-        try {
-            for (String f : new String[] {Trainer.METRICS, Trainer.CHECKPOINT, Trainer.SUMMARY, "config.json"}) {
-                Files.deleteIfExists(dir.resolve(f));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot clear " + dir, e);
-        }
     }
 }

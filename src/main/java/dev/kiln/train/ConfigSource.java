@@ -1,48 +1,20 @@
 package dev.kiln.train;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.kiln.config.JsonFields;
 import dev.kiln.error.BadInputException;
 import dev.kiln.io.Json;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What every config parser does the same way: read the file, parse the JSON object, and read a
- * schedule object ({@code {"type": ..., parameters...}}). Errors are bad input (exit code 2) that
- * name the file, the key and, for a read failure, the OS reason.
+ * What every config parser does the same way: read a schedule object ({@code {"type": ...,
+ * parameters...}}). Reading and strict parsing of the file itself is {@link JsonFields#readObject}.
+ * Errors are bad input (exit code 2) that name the file and the key.
  */
 public final class ConfigSource {
     private ConfigSource() {}
-
-    /** The text of a config file. */
-    public static String readText(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new BadInputException(file + ": cannot read config: " + e.getMessage(), e);
-        }
-    }
-
-    /** The JSON object of config text; {@code source} names it in messages. */
-    public static JsonObject readObject(String source, String text) {
-        JsonElement root;
-        try {
-            root = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new BadInputException(source + ": not valid JSON: " + e.getMessage(), e);
-        }
-        if (!root.isJsonObject()) throw new BadInputException(source + ": the config must be a JSON object");
-        return root.getAsJsonObject();
-    }
 
     /**
      * A schedule as a config names it.

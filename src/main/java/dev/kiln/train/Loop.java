@@ -147,7 +147,7 @@ public final class Loop {
         this.optimizer = optimizer;
         this.shuffle = shuffle;
         this.runDir = runDir;
-        this.files = new RunDirectory(runDir);
+        this.files = new RunDirectory(runDir, console);
         this.console = console;
         this.progressBar = progressBar;
     }
@@ -155,6 +155,14 @@ public final class Loop {
     /** Trains from scratch, or from the run directory's checkpoint when {@code resume} is set. */
     public Result run(boolean resume) {
         try (Backends.Scope backend = Backends.use(Backends.pick(cfg.backend()))) {
+            return runLocked(resume);
+        } finally {
+            files.close();                                  // releases the run directory's lock
+        }
+    }
+
+    private Result runLocked(boolean resume) {
+        {
             List<JsonObject> lines = files.open(resume, resolvedConfig, prettyConfig, this::restore);
             long wallStart = System.nanoTime();
             String status = "completed";

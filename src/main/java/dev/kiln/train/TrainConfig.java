@@ -5,6 +5,7 @@ import dev.kiln.anneal.Annealing;
 import dev.kiln.anneal.Annealings;
 import dev.kiln.error.BadInputException;
 import dev.kiln.config.JsonFields;
+import dev.kiln.config.MemoryGuard;
 import dev.kiln.freebits.FreeBits;
 import dev.kiln.freebits.FreeBitsMode;
 import dev.kiln.io.Json;
@@ -117,12 +118,12 @@ public record TrainConfig(
 
     /** Reads and validates a config file. */
     public static TrainConfig load(Path file) {
-        return parse(file.getFileName().toString(), ConfigSource.readText(file));
+        return from(new JsonFields(file.getFileName().toString(), "", JsonFields.readObject(file)));
     }
 
     /** Parses and validates config text; {@code source} names it in messages. */
     public static TrainConfig parse(String source, String text) {
-        return from(new JsonFields(source, "", ConfigSource.readObject(source, text)));
+        return from(new JsonFields(source, "", JsonFields.parseObject(source, text)));
     }
 
     private static TrainConfig from(JsonFields f) {
@@ -178,6 +179,7 @@ public record TrainConfig(
         }
         int miSamples = f.integer("mi_samples", 4, 1, 1000);
         f.rejectUnknown();
+        MemoryGuard.requireArcConv(f.source(), run.batchSize(), c1, c2, hidden, latentDim, synthetic);
         return new TrainConfig(run, latentDim, c1, c2, hidden, loss, power, gamma, scheduleType, scheduleParams,
                 fbMode, fbLambda, evalEvery, valFraction, splitSeed, synthetic, d, miSamples);
     }

@@ -186,7 +186,7 @@ class ArcLoaderTest {
     @Test
     void lenientJsonIsRejected() throws IOException {
         BadInputException e = loadBad("lenient.json", "{train: [], test: []}");
-        assertMentions(e, "lenient.json", "not valid JSON", "line 1 column 3");
+        assertMentions(e, "lenient.json", "not valid JSON", "line 1 column 2", "unquoted key");
     }
 
     @Test
