@@ -31,6 +31,7 @@ final class ChildJvm {
         cmd.add("-XX:TieredStopAtLevel=1");                     // quick start-up; these runs are tiny
         cmd.add("-Xshare:auto");
         cmd.add("-Djava.awt.headless=true");
+        cmd.add("--add-modules=jdk.incubator.vector");           // as the kiln launcher starts it
         cmd.add("-cp");
         cmd.add(cp);
         cmd.add("dev.kiln.cli.Main");
