@@ -6,6 +6,7 @@ import dev.kiln.tensor.Tensor;
 import dev.kiln.testing.GradCheck;
 import dev.kiln.testing.Tolerances;
 import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Assume;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
@@ -70,6 +71,11 @@ class LogitMogPriorProperties {
                                                   @ForAll @IntRange(min = 1, max = 6) int pots,
                                                   @ForAll("separations") double m, @ForAll("sigmas") double sigma,
                                                   @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        // The component posterior turns over within Δy ≈ σ²/M; a central-difference step
+        // (h·max(1, |y|), |y| ≤ M + 1) must stay well inside that, or the difference quotient
+        // itself is off by more than the tolerance. Sharper priors are held to the double closed
+        // form instead (atSmallSigmaTheGradientIsTheDoubleClosedForm).
+        Assume.that(Tolerances.FD_STEP * (m + 1) * m / (sigma * sigma) < 0.3);
         Rng rng = new Rng(seed);
         boolean[] open = MixtureCases.mask(pots, rng.nextLong());
         Statistics.label("mask").collect(MixtureCases.maskLabel(open))

@@ -53,12 +53,6 @@ class BetaVaeObjectiveProperties {
                            long seed) {
         Rng rng = new Rng(seed);
         double beta = 0.05 + 2.95 * rng.nextDouble();                          // [0.05, 3): β = 1 is rare
-        Annealing annealing = switch (kind) {
-            case SCHEDULE -> new ConstantSchedule(beta);
-            case CONTROLLER -> Annealings.create(PiBetaController.NAME,
-                    Map.of("set_point", 0.5, "beta_init", beta, "beta_max", beta + 1));
-            case CAPACITY -> new CapacityAnnealing(1 + 3 * rng.nextDouble(), 4 * rng.nextDouble(), 0.5 + 9.5 * rng.nextDouble());
-        };
         float[] weights = new float[classes];                                  // [C]
         for (int c = 0; c < classes; c++) weights[c] = 0.2f + 2 * rng.nextFloat();
         ClassLoss loss = switch (recon) {
@@ -66,14 +60,79 @@ class BetaVaeObjectiveProperties {
             case WEIGHTED_CE -> new CrossEntropy(Reduction.MEAN, weights);
             case FOCAL -> new FocalLoss(Reduction.MEAN, 3 * rng.nextFloat(), weights);
         };
-        FreeBits fb = freeBits == null ? null : new FreeBits(freeBits, 0.4 * rng.nextDouble());
         Tensor logits = gaussian(rng, 2, batch, classes, cells);                // [B, C, S]
         int[] targets = new int[batch * cells];                                // [B·S]
         for (int i = 0; i < targets.length; i++) targets[i] = rng.nextInt(classes);
         Tensor mu = gaussian(rng, 1.5, batch, dims);                           // [B, D]
         Tensor logVar = gaussian(rng, 1, batch, dims);                         // [B, D]
         double t = 4 * rng.nextDouble();
+        // The hinges (free bits at u = λ, capacity at KL_s = C) are kinks: λ and C are drawn away
+        // from them by more than a central-difference step can move u or KL_s, so that every
+        // coordinate's check is meaningful.
+        double margin = 2 * maxStepChange(mu, logVar);
+        double[] units = units(freeBits, mu, logVar, batch, dims);
+        double lambda = 0;
+        for (int tries = 0; tries < 50; tries++) {
+            double candidate = 0.4 * rng.nextDouble();
+            if (farFrom(units, candidate, margin)) {
+                lambda = candidate;
+                break;
+            }
+        }
+        FreeBits fb = freeBits == null ? null : new FreeBits(freeBits, lambda);
+        double klPerSample = 0;                                                // KL_s = Σ_j mean_b kl[b, j]
+        for (int i = 0; i < mu.size(); i++) klPerSample += kl(mu.data[i], logVar.data[i]) / batch;
+        double ramp = 1 + 3 * rng.nextDouble(), gamma = 0.5 + 9.5 * rng.nextDouble(), capacity = 0;
+        for (int tries = 0; tries < 50; tries++) {
+            double candidate = 4 * rng.nextDouble();
+            if (Math.abs(klPerSample - candidate * Math.min(1, t / ramp)) > margin) {
+                capacity = candidate;
+                break;
+            }
+        }
+        Annealing annealing = switch (kind) {
+            case SCHEDULE -> new ConstantSchedule(beta);
+            case CONTROLLER -> Annealings.create(PiBetaController.NAME,
+                    Map.of("set_point", 0.5, "beta_init", beta, "beta_max", beta + 1));
+            case CAPACITY -> new CapacityAnnealing(ramp, capacity, gamma);
+        };
         return new Case(new BetaVaeObjective(loss, annealing, fb, cells), logits, targets, mu, logVar, t, beta);
+    }
+
+    static double kl(double mu, double logVar) {
+        return 0.5 * (mu * mu + Math.exp(logVar) - 1 - logVar);
+    }
+
+    /** The most a central-difference step (GradCheck's h·max(1, |x|)) on one μ or log σ² moves its kl. */
+    static double maxStepChange(Tensor mu, Tensor logVar) {
+        double max = 0;
+        for (int i = 0; i < mu.size(); i++) {
+            double m = mu.data[i], v = logVar.data[i];
+            double hm = Tolerances.FD_STEP * Math.max(1, Math.abs(m)), hv = Tolerances.FD_STEP * Math.max(1, Math.abs(v));
+            max = Math.max(max, Math.max(Math.abs(kl(m + hm, v) - kl(m, v)), Math.abs(kl(m - hm, v) - kl(m, v))));
+            max = Math.max(max, Math.max(Math.abs(kl(m, v + hv) - kl(m, v)), Math.abs(kl(m, v - hv) - kl(m, v))));
+        }
+        return max;
+    }
+
+    /** The free-bits units u (per dimension or per sample), none when free bits are off. */
+    static double[] units(FreeBitsMode mode, Tensor mu, Tensor logVar, int batch, int dims) {
+        if (mode == null) return new double[0];
+        boolean perDim = mode == FreeBitsMode.PER_DIM;
+        double[] u = new double[perDim ? dims : batch];
+        for (int b = 0; b < batch; b++) {
+            for (int j = 0; j < dims; j++) {
+                double k = kl(mu.data[b * dims + j], logVar.data[b * dims + j]);
+                if (perDim) u[j] += k / batch;
+                else u[b] += k / dims;
+            }
+        }
+        return u;
+    }
+
+    static boolean farFrom(double[] units, double lambda, double margin) {
+        for (double u : units) if (Math.abs(u - lambda) <= margin) return false;
+        return true;
     }
 
     static Tensor gaussian(Rng rng, double scale, int... shape) {
