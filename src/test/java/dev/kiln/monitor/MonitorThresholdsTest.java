@@ -49,6 +49,8 @@ class MonitorThresholdsTest {
         assertEquals("majority_share_high: majority-class share of predictions 100% ≥ 99% for 2 evaluations",
                 w.get(2).message());
         assertEquals(2, d.streak(CollapseDetector.Kind.MAJORITY_SHARE_HIGH));
+        assertEquals("majority_share_high: majority-class share of predictions 99.5% ≥ 99% for 1 evaluations",
+                new CollapseDetector.Warning(CollapseDetector.Kind.MAJORITY_SHARE_HIGH, 1, 0.995, 0.99).message());
         assertArrayEquals(new int[] {2, 2, 2}, d.saveState());
     }
 
