@@ -8,6 +8,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,8 @@ class MonitorThresholdsTest {
         assertEquals("majority_share_high: majority-class share of predictions 100% ≥ 99% for 2 evaluations",
                 w.get(2).message());
         assertEquals(2, d.streak(CollapseDetector.Kind.MAJORITY_SHARE_HIGH));
+        assertEquals("majority_share_high: majority-class share of predictions 99.5% ≥ 99% for 1 evaluations",
+                new CollapseDetector.Warning(CollapseDetector.Kind.MAJORITY_SHARE_HIGH, 1, 0.995, 0.99).message());
         assertArrayEquals(new int[] {2, 2, 2}, d.saveState());
     }
 
@@ -62,7 +65,9 @@ class MonitorThresholdsTest {
         assertThrows(IllegalArgumentException.class, () -> new CollapseDetector.Config(0, 0.3, 0.99, 0));
         new CollapseDetector.Config(0, 0, 1, 1);                       // every bound itself is allowed
         new CollapseDetector.Config(0, 1, 1e-9, 1);
-        CollapseDetector d = new CollapseDetector(CollapseDetector.Config.defaults());
+        CollapseDetector.Config defaults = CollapseDetector.Config.defaults();
+        CollapseDetector d = new CollapseDetector(defaults);
+        assertSame(defaults, d.config());
         assertThrows(IllegalArgumentException.class, () -> d.restoreState(new int[] {0, -1, 0}));
         assertThrows(IllegalArgumentException.class, () -> d.restoreState(new int[] {0, 0}));
         d.restoreState(new int[] {0, 0, 0});
@@ -185,7 +190,12 @@ class MonitorThresholdsTest {
         assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {0}, new int[] {-1}));
         assertThrows(IllegalArgumentException.class, () -> m.nonMajorityAccuracy(2));
         assertThrows(IllegalArgumentException.class, () -> m.majorityShare(2));
-        assertThrows(IllegalArgumentException.class, () -> m.majorityShare(-1));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> m.majorityShare(-1)).getMessage()
+                .endsWith("majority class -1 is not in 0..1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {5}, new int[] {0})).getMessage()
+                .endsWith("classes are 0..1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> m.add(new int[] {5}, new int[] {0}, 9)).getMessage()
+                .endsWith("(ignored label 9)"));
         assertThrows(IllegalArgumentException.class, () -> new ConfusionMatrix(0));
         assertEquals(1, new ConfusionMatrix(1).classes());
         m.add(new int[] {1, 7}, new int[] {-3, -3}, -3);                 // ignored label: nothing counted
@@ -194,7 +204,7 @@ class MonitorThresholdsTest {
 
         ConfusionMatrix other = new ConfusionMatrix(2).add(new int[] {1, 1, 1, 1}, new int[] {1, 1, 1, 1});
         assertEquals(1, other.majorityClassByTruth());
-        m.addAll(other);                                                  // now 3 true 0s, 4 true 1s
+        assertSame(m, m.addAll(other));                                   // now 3 true 0s, 4 true 1s
         assertEquals(7, m.total());
         assertEquals(4, m.count(1, 1));
         assertEquals(1, m.majorityClassByTruth());
