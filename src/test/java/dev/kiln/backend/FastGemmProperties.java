@@ -23,6 +23,7 @@ import static dev.kiln.backend.ReferenceComparison.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
 import static dev.kiln.backend.ReferenceComparison.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,6 +113,23 @@ class FastGemmProperties {
         assertTrue(FAST_ONE_THREAD.vector(), "Surefire runs with --add-modules jdk.incubator.vector");
         assertTrue(FAST_ALWAYS_PARALLEL.vector());
         assertFalse(FAST_SCALAR_PARALLEL.vector());
+    }
+
+    /**
+     * Which path ran, told apart by one rounding: with a = 1 + 2⁻¹², a² = 1 + 2⁻¹¹ + 2⁻²⁴ needs 25
+     * bits. The sum (−1)·1 + a·a is 2⁻¹¹ + 2⁻²⁴ with fused multiply-adds (the Vector API kernel) and
+     * 2⁻¹¹ when a·a is rounded first (the scalar twin: a² → 1 + 2⁻¹¹, a tie to even).
+     */
+    @Test
+    void theVectorKernelFusesEachMultiplyWithItsAddAndTheScalarTwinDoesNot() {
+        float a = 1f + 0x1p-12f;
+        float[] row = {-1f, a};                                  // A [1, 2]
+        float[] col = {1f, a};                                   // B [2, 1]
+        float[] fused = new float[1], rounded = new float[1];
+        FAST_ONE_THREAD.gemm(false, false, 1, 1, 2, row, 0, col, 0, fused, 0, false);
+        FAST_SCALAR_PARALLEL.gemm(false, false, 1, 1, 2, row, 0, col, 0, rounded, 0, false);
+        assertEquals(0x1p-11f + 0x1p-24f, fused[0], "Vector API kernel");
+        assertEquals(0x1p-11f, rounded[0], "scalar twin");
     }
 
     /**

@@ -18,9 +18,4 @@ public final class Simd {
     }
 
     private Simd() {}
-
-    /** Floats per vector of the preferred species, or 1 without the Vector API. */
-    public static int lanes() {
-        return AVAILABLE ? VectorGemm.LANES : 1;
-    }
 }
