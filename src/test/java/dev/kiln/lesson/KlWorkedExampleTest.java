@@ -19,11 +19,13 @@ class KlWorkedExampleTest {
     @Test
     void theRepositoryFixtureIsFoundAndAgreesWithGaussianKl() {
         List<KlWorkedExample.Row> rows = KlWorkedExample.read(KlWorkedExample.locate()).check();
-        assertEquals(2, rows.size());
+        assertEquals(3, rows.size(), "T-shirt, sneaker, cheating");
         assertEquals(2.29, rows.get(0).total(), Tolerances.WORKED_EXAMPLE, "the T-shirt, as the lesson quotes it");
         assertEquals(1.469, rows.get(0).perDim()[0], Tolerances.WORKED_EXAMPLE);
         assertEquals(0.816, rows.get(0).perDim()[1], Tolerances.WORKED_EXAMPLE);
-        assertEquals(9.25, rows.get(1).total(), Tolerances.WORKED_EXAMPLE, "the cheating encoder");
+        assertEquals(1.597120, rows.get(1).total(), Tolerances.WORKED_EXAMPLE, "the sneaker, μ = [0.5, −0.9], σ = [0.5, 0.3]");
+        assertEquals(0.443147, rows.get(1).perDim()[0], Tolerances.WORKED_EXAMPLE, "½(0.25 + 0.25 − 1 − ln 0.25)");
+        assertEquals(9.25, rows.get(2).total(), Tolerances.WORKED_EXAMPLE, "the cheating encoder");
     }
 
     @Test
