@@ -21,6 +21,8 @@ import java.io.PrintWriter;
                 DemoCommand.class,
                 TrainCommand.class,
                 ExperimentCommand.class,
+                SweepCommand.class,
+                CompareCommand.class,
                 DataCommand.class,
                 KlCommand.class,
                 FreeBitsCommand.class,

@@ -7,6 +7,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
@@ -22,6 +23,8 @@ public final class LinePlot {
     private final String yLabel;
     private final Map<String, double[][]> series = new LinkedHashMap<>();   // name → {x[], y[]}
     private final Map<Double, String> markers = new LinkedHashMap<>();     // x → label, drawn as vertical lines
+    private final Map<Double, String> thresholds = new LinkedHashMap<>();  // y → label, drawn as horizontal lines
+    private boolean logY;
     private Double yMin;
     private Double yMax;
     private boolean legend = true;
@@ -58,6 +61,31 @@ public final class LinePlot {
         return this;
     }
 
+    /** Draws a horizontal line at y with a label at its left end (a target such as spec 001's KL/dim ≥ 0.05). */
+    public LinePlot threshold(double y, String label) {
+        thresholds.put(y, label);
+        return this;
+    }
+
+    /**
+     * A logarithmic y axis, for values spread over decades (KL/dim from 4 nats down to 0.02);
+     * values ≤ 0 are drawn at {@link #LOG_FLOOR}.
+     */
+    public LinePlot logY() {
+        this.logY = true;
+        return this;
+    }
+
+    /** The smallest value a log axis shows. */
+    public static final double LOG_FLOOR = 1e-4;
+
+    /** Line styles and markers cycled through by series, so that overlapping lines stay distinguishable. */
+    private static final java.awt.BasicStroke[] STROKES = {
+            SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT, SeriesLines.DASH_DOT};
+    private static final org.knowm.xchart.style.markers.Marker[] MARKERS = {SeriesMarkers.CIRCLE,
+            SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND, SeriesMarkers.TRIANGLE_UP, SeriesMarkers.CROSS,
+            SeriesMarkers.TRIANGLE_DOWN, SeriesMarkers.PLUS, SeriesMarkers.OVAL};
+
     private double dataMax() {
         double max = Double.NEGATIVE_INFINITY;
         for (double[][] xy : series.values()) for (double v : xy[1]) if (Double.isFinite(v)) max = Math.max(max, v);
@@ -75,13 +103,28 @@ public final class LinePlot {
             chart.getStyler().setYAxisMin(yMin);
             chart.getStyler().setYAxisMax(yMax);
         }
+        chart.getStyler().setYAxisLogarithmic(logY);
+        int index = 0;
         for (Map.Entry<String, double[][]> e : series.entrySet()) {
             double[][] xy = e.getValue();
             if (xy[0].length == 0) continue;
-            XYSeries s = chart.addSeries(e.getKey(), xy[0], xy[1]);
-            s.setMarker(xy[0].length > 60 ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+            double[] y = xy[1];
+            if (logY) {
+                y = y.clone();
+                for (int i = 0; i < y.length; i++) if (!(y[i] > LOG_FLOOR)) y[i] = LOG_FLOOR;
+            }
+            XYSeries s = chart.addSeries(e.getKey(), xy[0], y);
+            s.setMarker(xy[0].length > 60 ? SeriesMarkers.NONE : MARKERS[index % MARKERS.length]);
+            s.setLineStyle(STROKES[(index / MARKERS.length + index) % STROKES.length]);
+            index++;
         }
         double top = yMax != null ? yMax : dataMax();
+        double left = Double.POSITIVE_INFINITY;
+        for (double[][] xy : series.values()) for (double v : xy[0]) left = Math.min(left, v);
+        for (Map.Entry<Double, String> t : thresholds.entrySet()) {
+            chart.addAnnotation(new AnnotationLine(t.getKey(), false, false));
+            chart.addAnnotation(new AnnotationText(t.getValue(), Double.isFinite(left) ? left : 0, t.getKey(), false));
+        }
         for (Map.Entry<Double, String> m : markers.entrySet()) {
             chart.addAnnotation(new AnnotationLine(m.getKey(), true, false));
             chart.addAnnotation(new AnnotationText(m.getValue(), m.getKey(), top, false));

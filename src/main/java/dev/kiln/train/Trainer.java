@@ -217,6 +217,10 @@ public final class Trainer {
         line.addProperty("free_bits_verdict", freeBits == null ? "off" : fb.verdict().configName());
         boolean evaluate = (epoch + 1) % cfg.evalEvery() == 0 || epoch + 1 == cfg.epochs();
         if (evaluate) evaluate(epoch, line);
+        // issue 13 hook: reconstruction pictures of fixed validation grids (all logic in ReconPictures)
+        if (ReconPictures.due(epoch + 1, cfg.epochs())) {
+            ReconPictures.write(vae, data, valIdx, epoch + 1, line, runDir, cfg.name());
+        }
         line.addProperty("train_seconds", trainSeconds);
         line.addProperty("epoch_seconds", (System.nanoTime() - t0) / 1e9);
         if (progressBar) console.print("\r\033[K");
