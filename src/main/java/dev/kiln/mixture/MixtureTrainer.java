@@ -155,6 +155,11 @@ public final class MixtureTrainer {
         double wall = (System.nanoTime() - wallStart) / 1e9;
         writeReports(lines);
         JsonObject summary = summary(lines, status, failure, wall);
+        String warning = MixturePlots.neverUnlocked(lines, cfg.curriculum());   // issue 13 hook
+        if (warning != null) {
+            console.println(cfg.name() + ": warning: " + warning);
+            summary.addProperty("warning", warning);
+        }
         AtomicFiles.writeString(runDir.resolve(SUMMARY), PRETTY.toJson(summary));
         return new Result(lines, summary);
     }
@@ -396,9 +401,13 @@ public final class MixtureTrainer {
         if (lines.isEmpty()) return;
         MixturePlots.usage(lines, cfg.pots(), cfg.name(), runDir.resolve(USAGE_PLOT));
         boolean[] active = curriculum.active();
-        MixturePlots.decodings(model, likelihood, active, cfg.decodeSamples(), cfg.seed(), runDir.resolve(DECODINGS));
         Validation v = validate(active);
-        MixturePlots.members(validation, v.chosen(), active, cfg.decodeSamples(), runDir.resolve(MEMBERS));
+        // issue 13 hook: titles and row labels (pot id, usage, majority label), all logic in MixturePlots
+        List<String> rows = MixturePlots.rowLabels(active, v.usage(), v.purity(), validation);
+        MixturePlots.decodings(model, likelihood, active, cfg.decodeSamples(), cfg.seed(), runDir.resolve(DECODINGS),
+                cfg.name() + ": decodings of the same z ~ N(0, I), one row per pot", rows);
+        MixturePlots.members(validation, v.chosen(), active, cfg.decodeSamples(), runDir.resolve(MEMBERS),
+                cfg.name() + ": validation samples each pot explains", rows);
         if (v.purity() != null) {
             AtomicFiles.writeString(runDir.resolve(PURITY), MixturePlots.purityTable(v.purity(), v.usage(), active,
                     validation));

@@ -54,12 +54,13 @@ public final class SweepReport {
 
     /** The per-configuration mean curves over seeds, with thresholds and collapse markers. */
     static void plots(Comparison comparison, Path out) {
-        LinePlot beta = new LinePlot("β per epoch (mean over seeds)", "epoch", "β (mean over the epoch's steps)");
+        LinePlot beta = new LinePlot("β per epoch (mean over seeds)", "epoch", "β (mean over the epoch's steps)")
+                .legendOutside();
         LinePlot kl = new LinePlot("KL per latent dimension (validation, mean over seeds; log scale)", "epoch",
-                "nats / dim").logY().threshold(KL_FLOOR, "spec 001: 0.05");
+                "nats / dim").logY().threshold(KL_FLOOR, "spec 001: 0.05").legendOutside();
         LinePlot nb = new LinePlot("Non-black accuracy (validation, mean over seeds)", "epoch", "accuracy")
-                .yRange(0, 1).threshold(NON_BLACK_FLOOR, "spec 001: 30%");
-        Map<Integer, List<String>> collapses = new TreeMap<>();
+                .yRange(0, 1).threshold(NON_BLACK_FLOOR, "spec 001: 30%").legendOutside();
+        List<double[]> klMarks = new ArrayList<>(), nbMarks = new ArrayList<>();   // {epoch, mean value there}
         for (Comparison.Group g : comparison.groups()) {
             double[][] b = meanCurve(g, "beta"), k = meanCurve(g, "kl_per_dim_mean"), n = meanCurve(g, "non_black_acc");
             beta.add(g.name(), b[0], b[1]);
@@ -70,18 +71,28 @@ public final class SweepReport {
                 if (r.collapseEpoch() != null && (first == null || r.collapseEpoch() < first)) first = r.collapseEpoch();
             }
             if (first != null) {
-                collapses.computeIfAbsent(first, e -> new ArrayList<>())
-                        .add(g.name() + " " + g.collapsed() + "/" + g.runs().size());
+                klMarks.add(new double[] {first, valueAt(k, first)});
+                nbMarks.add(new double[] {first, valueAt(n, first)});
             }
         }
-        for (Map.Entry<Integer, List<String>> c : collapses.entrySet()) {
-            String label = "collapse: " + String.join(", ", c.getValue());
-            kl.marker(c.getKey(), label);
-            nb.marker(c.getKey(), label);
-        }
+        String mark = "first collapse (any seed)";
+        kl.points(mark, column(klMarks, 0), column(klMarks, 1));
+        nb.points(mark, column(nbMarks, 0), column(nbMarks, 1));
         beta.write(out.resolve(PLOTS.get(0)));
         kl.write(out.resolve(PLOTS.get(1)));
         nb.write(out.resolve(PLOTS.get(2)));
+    }
+
+    /** The curve's value at epoch x (NaN where it was not evaluated). */
+    static double valueAt(double[][] curve, double x) {
+        for (int i = 0; i < curve[0].length; i++) if (curve[0][i] == x) return curve[1][i];
+        return Double.NaN;
+    }
+
+    private static double[] column(List<double[]> rows, int c) {
+        double[] out = new double[rows.size()];
+        for (int i = 0; i < out.length; i++) out[i] = rows.get(i)[c];
+        return out;
     }
 
     /** {x = epochs, y = mean of key over the group's runs that have it at that epoch}. */
@@ -145,8 +156,9 @@ public final class SweepReport {
         h.append("<h2>Curves</h2>\n");
         String[] captions = {"β per epoch, mean over seeds.",
                 "KL per latent dimension on a log scale; the line is spec 001's floor of 0.05 nats/dim; vertical lines "
-                        + "mark the first epoch any seed of a configuration collapsed (and how many seeds did).",
-                "Non-black accuracy (cells whose true colour is not black, predicted right); the line is spec 001's 30%."};
+                        + "black crosses mark the first epoch any seed of a configuration collapsed (the table says how many seeds did).",
+                "Non-black accuracy (cells whose true colour is not black, predicted right); the line is spec 001's 30%; "
+                        + "black crosses mark first collapses."};
         for (int i = 0; i < PLOTS.size(); i++) {
             Path p = out.resolve(PLOTS.get(i));
             h.append("<figure><img src=\"").append(dataUri(read(p))).append("\" alt=\"").append(esc(captions[i]))
