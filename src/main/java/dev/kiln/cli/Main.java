@@ -26,6 +26,8 @@ import java.io.UncheckedIOException;
                 DemoCommand.class,
                 TrainCommand.class,
                 ExperimentCommand.class,
+                SweepCommand.class,
+                CompareCommand.class,
                 DataCommand.class,
                 KlCommand.class,
                 FreeBitsCommand.class,

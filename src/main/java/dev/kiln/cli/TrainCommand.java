@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.config.Overrides;
 import dev.kiln.mixture.MixtureConfig;
 import dev.kiln.mixture.MixtureSplit;
 import dev.kiln.mixture.MixtureTrainer;
@@ -13,9 +14,11 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code kiln train --config FILE [--data DIR] --out RUN_DIR [--resume]}. */
+/** {@code kiln train --config FILE [--seed N] [--set KEY.PATH=VALUE]… [--data DIR] --out RUN_DIR [--resume]}. */
 @Command(name = "train",
         description = {"Train the convolutional β-VAE on ARC grids, or (a config with \"model\": \"mixture\") the "
                 + "mixture VAE with the pots curriculum on Fashion-MNIST or ARC (docs/mixture.md).",
@@ -41,19 +44,35 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in RUN_DIR from its last checkpoint.")
     boolean resume;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Override the config's seed (initialization, shuffling, ε); same as --set seed=N.")
+    Long seed;
+
+    @Option(names = "--set", paramLabel = "KEY.PATH=VALUE",
+            description = {"Override one config key before the config is validated, e.g. --set loss=focal "
+                    + "--set free_bits.lambda=0.1 --set 'schedule={\"type\": \"constant\", \"beta\": 0}'. "
+                    + "Repeatable; later ones win; null restores the default. The value is JSON when it looks "
+                    + "like JSON, else a string."})
+    List<String> set = new ArrayList<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintStream console = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true);
+        List<Overrides.Override> edits = new ArrayList<>(Overrides.parseAll("--set", set));
+        if (seed != null) edits.add(Overrides.seed(seed));
+        // With edits, the file is read as a tree, edited, and parsed as if the edited text were the file.
+        String edited = edits.isEmpty() ? null : Overrides.apply(Overrides.readObject(config), edits).toString();
+        String source = Overrides.describe(config.getFileName().toString(), edits);
         if (MixtureConfig.isMixture(config)) {
-            MixtureConfig mixture = MixtureConfig.load(config);
+            MixtureConfig mixture = edited == null ? MixtureConfig.load(config) : MixtureConfig.parse(source, edited);
             Loop.Result result = new MixtureTrainer(mixture, MixtureSplit.load(mixture, data), out, console)
                     .run(resume);
             return "completed".equals(result.summary().get("status").getAsString()) ? 0 : 1;
         }
-        TrainConfig cfg = TrainConfig.load(config);
+        TrainConfig cfg = edited == null ? TrainConfig.load(config) : TrainConfig.parse(source, edited);
         ArcData grids = ArcData.load(data, cfg.syntheticGrids());
         Loop.Result result = new Trainer(cfg, grids.grids(), grids.description(), out, console,
                 System.console() != null).run(resume);

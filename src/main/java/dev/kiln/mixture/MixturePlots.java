@@ -3,12 +3,14 @@ package dev.kiln.mixture;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kiln.report.ImageGrid;
+import dev.kiln.report.Labels;
 import dev.kiln.report.LinePlot;
 import dev.kiln.rand.Rng;
 import dev.kiln.tensor.Tensor;
 
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +52,15 @@ public final class MixturePlots {
      */
     public static void decodings(MixtureVae model, Likelihood likelihood, boolean[] active, int perPot, long seed,
                                  Path file) {
+        decodings(model, likelihood, active, perPot, seed, file, null, List.of());
+    }
+
+    /**
+     * {@link #decodings} with a title above the picture and a label left of each pot's row
+     * ({@link #rowLabels}); no labels when {@code rowLabels} is empty.
+     */
+    public static void decodings(MixtureVae model, Likelihood likelihood, boolean[] active, int perPot, long seed,
+                                 Path file, String title, List<String> rowLabels) {
         int[] open = Pots.list(active);
         int dims = model.latentDim();
         float[] base = new float[perPot * dims];          // [perPot, D]
@@ -61,7 +72,8 @@ public final class MixturePlots {
             Arrays.fill(channel, a * perPot, (a + 1) * perPot, open[a]);
         }
         Tensor logits = model.decode(z, channel);
-        ImageGrid.write(likelihood.render(logits, open.length * perPot, perPot), file);
+        ImageGrid.write(labelled(likelihood.render(logits, open.length * perPot, perPot), open.length, title, rowLabels),
+                file);
     }
 
     /**
@@ -69,6 +81,12 @@ public final class MixturePlots {
      * a pot with fewer has black tiles after them.
      */
     public static void members(MixtureData data, int[] chosen, boolean[] active, int perPot, Path file) {
+        members(data, chosen, active, perPot, file, null, List.of());
+    }
+
+    /** {@link #members} with a title and one label per pot's row ({@link #rowLabels}). */
+    public static void members(MixtureData data, int[] chosen, boolean[] active, int perPot, Path file, String title,
+                               List<String> rowLabels) {
         int[] open = Pots.list(active);
         int[] idx = new int[open.length * perPot];
         boolean[] blank = new boolean[idx.length];
@@ -92,7 +110,59 @@ public final class MixturePlots {
             }
         }
         BufferedImage img = data.likelihood().renderData(batch, idx.length, perPot);
-        ImageGrid.write(img, file);
+        ImageGrid.write(labelled(img, open.length, title, rowLabels), file);
+    }
+
+    /**
+     * One label per open pot, in row order: its id, its hard usage on the validation split, and with
+     * labelled data its majority label and that label's share of the pot's samples.
+     */
+    public static List<String> rowLabels(boolean[] active, ChannelStats.Usage usage, ChannelStats.Purity purity,
+                                         MixtureData data) {
+        List<String> out = new ArrayList<>();
+        for (int k : Pots.list(active)) {
+            StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "pot %d\nusage %.2f", k, usage.usage()[k]));
+            if (purity != null) {
+                int m = purity.majority()[k];
+                if (m < 0) {
+                    sb.append("\nno samples");
+                } else {
+                    long total = 0;
+                    for (long v : purity.table()[k]) total += v;
+                    sb.append(String.format(Locale.ROOT, "\n%s %.0f%%", data.labelName(m), 100.0 * purity.table()[k][m] / total));
+                }
+            }
+            out.add(sb.toString());
+        }
+        return out;
+    }
+
+    /**
+     * The warning for a curriculum run that ended without opening a second pot (null when it did,
+     * or when there is nothing to unlock): such a run is a one-pot VAE, whatever its config says.
+     */
+    public static String neverUnlocked(List<JsonObject> lines, PotCurriculum.Config c) {
+        if (!c.enabled() || c.pots() < 2 || lines.isEmpty()) return null;
+        for (JsonObject m : lines) {
+            if (m.has("event") && !m.get("event").isJsonNull()
+                    && m.getAsJsonObject("event").get("type").getAsString().equals("unlock")) {
+                return null;
+            }
+        }
+        String trigger = c.trigger() == PotCurriculum.Trigger.PLATEAU
+                ? "curriculum.patience = " + c.patience() + " epochs without a relative improvement of "
+                        + "curriculum.min_rel_improvement = " + c.minRelImprovement()
+                : "curriculum.min_stage_epochs = " + c.minStageEpochs() + " and a failed normality test";
+        return "no pot was ever unlocked in " + lines.size() + " epochs, so this run trained a single pot of "
+                + c.pots() + ": stage 0 never ended (it needs " + trigger + "). Train longer, or lower the trigger.";
+    }
+
+    private static BufferedImage labelled(BufferedImage img, int rows, String title, List<String> rowLabels) {
+        if (title == null && rowLabels.isEmpty()) return img;
+        if (!rowLabels.isEmpty() && rowLabels.size() != rows) {
+            throw new IllegalArgumentException(rows + " rows but " + rowLabels.size() + " labels");
+        }
+        return Labels.around(img, title, rowLabels, (img.getHeight() - 1) / rows);
     }
 
     /** The majority-label table as Markdown: one row per open pot, one column per label. */

@@ -92,6 +92,7 @@ public final class MixtureTrainer implements Loop.Task {
     private boolean kick;
     private RoutingMode mode;
     private Validation lastValidation;
+    private final PrintStream console;   // for the warnings a run ends with
 
     public MixtureTrainer(MixtureConfig cfg, MixtureSplit data, Path runDir, PrintStream console) {
         this.cfg = cfg;
@@ -99,6 +100,7 @@ public final class MixtureTrainer implements Loop.Task {
         this.validation = data.validation();
         this.dataSource = data.description();
         this.runDir = runDir;
+        this.console = console;
         if (train.size() == 0 || validation.size() == 0) {
             throw new BadInputException("mixture: need training and validation samples, got " + train.size() + " and "
                     + validation.size());
@@ -272,6 +274,11 @@ public final class MixtureTrainer implements Loop.Task {
 
     @Override
     public void summarize(JsonObject s, List<JsonObject> lines) {
+        String warning = MixturePlots.neverUnlocked(lines, cfg.curriculum());   // a curriculum that never opened a pot
+        if (warning != null) {
+            console.println(cfg.run().name() + ": warning: " + warning);
+            s.addProperty("warning", warning);
+        }
         s.addProperty("train_samples", train.size());
         s.addProperty("validation_samples", validation.size());
         s.addProperty("curriculum", cfg.curriculum().enabled() ? cfg.curriculum().trigger().configName() : "off (all pots)");
@@ -369,9 +376,13 @@ public final class MixtureTrainer implements Loop.Task {
         if (lines.isEmpty()) return;
         MixturePlots.usage(lines, cfg.pots(), cfg.run().name(), runDir.resolve(USAGE_PLOT));
         boolean[] active = curriculum.active();
-        MixturePlots.decodings(model, likelihood, active, cfg.decodeSamples(), cfg.run().seed(), runDir.resolve(DECODINGS));
         Validation v = validate(active);
-        MixturePlots.members(validation, v.chosen(), active, cfg.decodeSamples(), runDir.resolve(MEMBERS));
+        // titles and row labels: pot id, usage, majority label
+        List<String> rows = MixturePlots.rowLabels(active, v.usage(), v.purity(), validation);
+        MixturePlots.decodings(model, likelihood, active, cfg.decodeSamples(), cfg.run().seed(), runDir.resolve(DECODINGS),
+                cfg.run().name() + ": decodings of the same z ~ N(0, I), one row per pot", rows);
+        MixturePlots.members(validation, v.chosen(), active, cfg.decodeSamples(), runDir.resolve(MEMBERS),
+                cfg.run().name() + ": validation samples each pot explains", rows);
         if (v.purity() != null) {
             AtomicFiles.writeString(runDir.resolve(PURITY), MixturePlots.purityTable(v.purity(), v.usage(), active,
                     validation));

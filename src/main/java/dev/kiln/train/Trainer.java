@@ -73,6 +73,7 @@ public final class Trainer implements Loop.Task {
     private final BetaVaeObjective objective;
     private final CollapseDetector detector;
     private final GaussianKl kl = new GaussianKl();
+    private final Path runDir;            // where the reconstruction pictures go
 
     private int collapseEpoch = -1;       // first epoch at which the detector fired, -1 if none
 
@@ -81,6 +82,7 @@ public final class Trainer implements Loop.Task {
         this.cfg = cfg;
         this.data = data;
         this.dataSource = dataSource;
+        this.runDir = runDir;
         TaskSplit split = TaskSplit.of(data, cfg.valFraction(), cfg.splitSeed());
         this.trainIdx = split.train();
         this.valIdx = split.validation();
@@ -149,6 +151,10 @@ public final class Trainer implements Loop.Task {
         line.addProperty("free_bits_verdict", freeBits == null ? "off" : fb.verdict().configName());
         boolean evaluate = (epoch + 1) % cfg.evalEvery() == 0 || epoch + 1 == cfg.epochs();
         if (evaluate) evaluate(epoch, line);
+        // reconstructions of the same validation grids at chosen epochs (recon/ in the run directory)
+        if (ReconPictures.due(epoch + 1, cfg.epochs())) {
+            ReconPictures.write(vae, data, valIdx, epoch + 1, line, runDir, cfg.run().name());
+        }
     }
 
     /** A β controller sees the epoch's mean KL and reconstruction and sets the next epoch's β. */
