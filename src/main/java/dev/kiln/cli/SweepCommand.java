@@ -103,9 +103,10 @@ public final class SweepCommand implements Callable<Integer> {
         List<SweepPlan.Point> mine = shard.select(points);
         console.printf("%s: %d configurations × %d seeds = %d runs; this process: %d (shard %s), %d worker(s)%n",
                 p.name(), p.configurations().size(), p.seeds().size(), points.size(), mine.size(), shard, workers);
+        SweepRunner.Prepared prepared = SweepRunner.prepare(mine, out, data);   // checks everything, writes nothing
         SweepSummary.writePlan(p, points, out);
         long t0 = System.nanoTime();
-        List<SweepRunner.Outcome> outcomes = SweepRunner.run(mine, out, data, workers, console);
+        List<SweepRunner.Outcome> outcomes = SweepRunner.run(prepared, workers, console);
         double minutes = (System.nanoTime() - t0) / 60e9;
         List<String> allNotes = new ArrayList<>(notes);
         allNotes.add(String.format(java.util.Locale.ROOT, "This call: %d runs trained, %d skipped as done, in %.1f "

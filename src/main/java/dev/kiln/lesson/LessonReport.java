@@ -1,6 +1,5 @@
 package dev.kiln.lesson;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -8,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import dev.kiln.backend.Backends;
 import dev.kiln.data.FashionMnist;
+import dev.kiln.io.Json;
 import dev.kiln.lesson.LessonModels.Trained;
 
 import java.lang.management.ManagementFactory;
@@ -57,7 +57,7 @@ final class LessonReport {
     }
 
     String summaryJson() {
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(summary);
+        return Json.pretty(summary);
     }
 
     /** What was run: data, sizes, settings. */

@@ -1,7 +1,5 @@
 package dev.kiln.report;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -9,6 +7,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.kiln.error.BadInputException;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.Json;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,8 +28,6 @@ import java.util.stream.Stream;
  * {@code runs.csv} (one row per run) and {@code metrics.csv} (one row per run and epoch).
  */
 public final class Comparison {
-    static final Gson PRETTY = new GsonBuilder().setPrettyPrinting().serializeNulls()
-            .serializeSpecialFloatingPointValues().create();
 
     /** The metrics summarized per group: key in the JSON, column title, whether shown as a percentage. */
     public record Metric(String key, String title, boolean percent) {}
@@ -325,13 +322,13 @@ public final class Comparison {
 
     /** The JSON table as pretty-printed text. */
     public static String toJson(Comparison c) {
-        return PRETTY.toJson(c.json());
+        return Json.pretty(c.json());
     }
 
     /** Writes comparison.md (with a title line), comparison.json, runs.csv and metrics.csv into {@code out}. */
     public void write(Path out, String title) {
         AtomicFiles.writeString(out.resolve("comparison.md"), "# " + title + "\n\n" + markdown());
-        AtomicFiles.writeString(out.resolve("comparison.json"), PRETTY.toJson(json()));
+        AtomicFiles.writeString(out.resolve("comparison.json"), Json.pretty(json()));
         AtomicFiles.writeString(out.resolve("runs.csv"), runsCsv());
         AtomicFiles.writeString(out.resolve("metrics.csv"), metricsCsv());
     }

@@ -1,10 +1,10 @@
 package dev.kiln.train;
 
-import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kiln.data.GridDataset;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.Json;
 import dev.kiln.model.Vae;
 import dev.kiln.report.ImageGrid;
 import dev.kiln.report.ReconStrip;
@@ -30,7 +30,6 @@ public final class ReconPictures {
     /** Rows of reconstructions in a strip at most (first and last epoch always among them). */
     public static final int STRIP_ROWS = 8;
     private static final int CELLS = GridDataset.CELLS;
-    private static final Gson GSON = new Gson();
 
     private ReconPictures() {}
 
@@ -59,11 +58,11 @@ public final class ReconPictures {
         JsonObject o = new JsonObject();
         o.addProperty("epoch", epoch);
         o.addProperty("beta", line.get("beta").getAsDouble());
-        o.add("grids", GSON.toJsonTree(idx));
+        o.add("grids", Json.tree(idx));
         o.add("input", rows(batch.targets(), idx.length));
         o.add("reconstruction", rows(predicted, idx.length));
         String stem = String.format("epoch_%03d", epoch);
-        AtomicFiles.writeString(dir.resolve(stem + ".json"), GSON.toJson(o));
+        AtomicFiles.writeString(dir.resolve(stem + ".json"), Json.pretty(o));
         int[] both = new int[2 * idx.length * CELLS];
         System.arraycopy(batch.targets(), 0, both, 0, idx.length * CELLS);
         System.arraycopy(predicted, 0, both, idx.length * CELLS, idx.length * CELLS);

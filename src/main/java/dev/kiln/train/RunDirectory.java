@@ -269,6 +269,9 @@ public final class RunDirectory implements AutoCloseable {
         }
     }
 
+    /** Files kiln writes into a run directory before the run's own files: the lock, a sweep's console log. */
+    private static final java.util.Set<String> KILN_SIDE_FILES = java.util.Set.of(DirectoryLock.FILE, SweepRunner.LOG);
+
     /** Refuses a directory that holds a run (unless {@code overwrite}) or anything else of the user's. */
     private static void requireFresh(Path dir, boolean overwrite) {
         if (holdsRun(dir)) {
@@ -280,7 +283,7 @@ public final class RunDirectory implements AutoCloseable {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
             for (Path p : s) {
                 String name = p.getFileName().toString();
-                if (!name.equals(DirectoryLock.FILE) && !AtomicFiles.isTemp(name)) other.add(name);
+                if (!KILN_SIDE_FILES.contains(name) && !AtomicFiles.isTemp(name)) other.add(name);
             }
         } catch (IOException e) {
             throw IoErrors.bad("cannot list " + dir, e);

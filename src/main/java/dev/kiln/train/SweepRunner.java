@@ -1,13 +1,11 @@
 package dev.kiln.train;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.kiln.error.BadInputException;
 
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,21 +48,44 @@ public final class SweepRunner {
     }
 
     /**
-     * Runs {@code points} (a shard of the plan's) under {@code out}.
+     * A sweep checked and its data loaded, before anything is written: every run directory takes
+     * its point (absent, empty, resumable, or done with the same config), and the data loads.
+     *
+     * @param data the grids of each point
+     */
+    public record Prepared(List<SweepPlan.Point> points, Path out, Map<SweepPlan.Point, ArcData> data) {}
+
+    /**
+     * Checks {@code points} (a shard of the plan's) against {@code out} and loads their data,
+     * touching nothing.
      *
      * @param dataDir an ARC directory, or null for the synthetic grids each config asks for
      */
+    public static Prepared prepare(List<SweepPlan.Point> points, Path out, Path dataDir) {
+        // Each run chooses its backend for its own worker thread (Backends.use in Loop.run), so points
+        // may mix backends.
+        ArcData arc = dataDir == null ? null : ArcData.load(dataDir, 0);
+        for (SweepPlan.Point p : points) requireSameConfigOrNone(out.resolve(p.dir()), p.config());
+        Map<Integer, ArcData> synthetic = new HashMap<>();
+        Map<SweepPlan.Point, ArcData> data = new java.util.LinkedHashMap<>();
+        for (SweepPlan.Point p : points) {
+            data.put(p, arc != null ? arc : synthetic.computeIfAbsent(p.config().syntheticGrids(), n -> ArcData.load(null, n)));
+        }
+        return new Prepared(points, out, data);
+    }
+
+    /** {@link #prepare}, then {@link #run(Prepared, int, PrintStream)}. */
     public static List<Outcome> run(List<SweepPlan.Point> points, Path out, Path dataDir, int workers,
                                     PrintStream console) {
         if (workers < 1) throw new BadInputException("--workers must be ≥ 1, got " + workers);
-        // Each run chooses its backend for its own worker thread (Backends.use in Loop.run), so points
-        // may mix backends.
-        for (SweepPlan.Point p : points) requireSameConfigOrNone(out.resolve(p.dir()), p.config());
-        Map<Integer, ArcData> synthetic = new HashMap<>();
-        ArcData arc = dataDir == null ? null : ArcData.load(dataDir, 0);
-        for (SweepPlan.Point p : points) {
-            if (arc == null) synthetic.computeIfAbsent(p.config().syntheticGrids(), n -> ArcData.load(null, n));
-        }
+        return run(prepare(points, out, dataDir), workers, console);
+    }
+
+    /** Trains every prepared point on {@code workers} threads; a done run is skipped, an interrupted one resumed. */
+    public static List<Outcome> run(Prepared prepared, int workers, PrintStream console) {
+        if (workers < 1) throw new BadInputException("--workers must be ≥ 1, got " + workers);
+        List<SweepPlan.Point> points = prepared.points();
+        Path out = prepared.out();
         AtomicInteger started = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "kiln-sweep-worker");
@@ -74,7 +95,7 @@ public final class SweepRunner {
         try {
             List<Future<Outcome>> futures = new ArrayList<>();
             for (SweepPlan.Point p : points) {
-                ArcData data = arc != null ? arc : synthetic.get(p.config().syntheticGrids());
+                ArcData data = prepared.data().get(p);
                 futures.add(pool.submit(() -> one(p, out.resolve(p.dir()), data, points.size(), started, console)));
             }
             List<Outcome> outcomes = new ArrayList<>();
@@ -167,11 +188,9 @@ public final class SweepRunner {
 
     private static JsonObject read(Path file) {
         try {
-            return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
-        } catch (RuntimeException e) {
-            throw new BadInputException(file + ": not a readable run file (" + e.getMessage() + ")", e);
+            return dev.kiln.config.JsonFields.readObject(file);   // strict; errors give the line and column
+        } catch (BadInputException e) {
+            throw new BadInputException(file + " (the config of an earlier run): " + e.getMessage(), e);
         }
     }
 }

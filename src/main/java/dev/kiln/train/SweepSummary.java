@@ -1,9 +1,9 @@
 package dev.kiln.train;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.kiln.io.AtomicFiles;
+import dev.kiln.io.Json;
 import dev.kiln.report.Comparison;
 import dev.kiln.report.SweepReport;
 
@@ -42,7 +42,7 @@ public final class SweepSummary {
             ps.add(j);
         }
         o.add("points", ps);
-        AtomicFiles.writeString(out.resolve(PLAN), new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        AtomicFiles.writeString(out.resolve(PLAN), Json.pretty(o));
     }
 
     /**

@@ -294,7 +294,7 @@ class BadInputCasesTest {
         Path out = tmp.resolve("exp");
         Map<Path, String> before = new TreeMap<>();
         for (String run : dev.kiln.train.CollapseExperiment.RUNS) {
-            Path d = Files.createDirectories(out.resolve(run));
+            Path d = Files.createDirectories(out.resolve(run).resolve("seed_1"));
             for (String f : new String[] {"metrics.jsonl", "checkpoint.bin", "summary.json", "config.json"}) {
                 Files.writeString(d.resolve(f), run + "/" + f);
                 before.put(d.resolve(f), run + "/" + f);
@@ -312,7 +312,7 @@ class BadInputCasesTest {
 
     @Test
     void anExperimentRefusesADirectoryOfTheUsersEvenWithOverwrite(@TempDir Path tmp) throws IOException {
-        Path mine = Files.createDirectories(tmp.resolve("exp").resolve("naive"));
+        Path mine = Files.createDirectories(tmp.resolve("exp").resolve("naive").resolve("seed_1"));
         Files.writeString(mine.resolve("thesis.tex"), "mine");
         refused(Cli.run("experiment", "collapse", "--out", tmp.resolve("exp").toString(), "--overwrite"),
                 "not empty", "thesis.tex");

@@ -66,8 +66,8 @@ class SweepTest {
         assertEquals(7, p.config().run().seed());
         assertEquals("per_dim", p.config().freeBitsMode());
         assertEquals(0.05, p.config().freeBitsLambda());
-        assertEquals("weighted_ce", p.config().loss(), "the base's default where the configuration is silent");
-        assertEquals("ce", points.get(0).config().loss());
+        assertEquals("weighted_ce", p.config().loss().configName(), "the base's default where the configuration is silent");
+        assertEquals("ce", points.get(0).config().loss().configName());
         assertEquals("none", points.get(0).config().freeBitsMode());
     }
 
@@ -140,7 +140,7 @@ class SweepTest {
             assertEquals(metrics(tmp.resolve("one").resolve(pt.dir())), metrics(tmp.resolve("two").resolve(pt.dir())), pt.dir());
         }
         assertTrue(Files.readString(tmp.resolve("two").resolve(points.get(0).dir()).resolve(SweepRunner.LOG))
-                .contains("epoch   2"), "each run's console goes to its own train.log");
+                .contains("epoch 2"), "each run's console goes to its own train.log");
     }
 
     @Test
