@@ -10,7 +10,7 @@ import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -153,7 +153,7 @@ class FastConvProperties {
     }
 
     /** The VAE's layers (Conv2d 10→32 on 30×30, 32→64 on 15×15, stride 2, pad 1) at batch 3. */
-    @Test
+    @Example
     void fastConvMatchesTheReferenceOnTheVaeGeometries() {
         for (ConvShape s : List.of(ConvShape.conv(3, 10, 30, 30, 32, 3, 2, 1),
                 ConvShape.conv(3, 32, 15, 15, 64, 3, 2, 1),
@@ -185,7 +185,7 @@ class FastConvProperties {
         }
     }
 
-    @Test
+    @Example
     void fastConvGivesBitIdenticalResultsTwiceAndOnAnyThreadCount() {
         // Batch 32 of the VAE's second layer: big enough for the default backend to go parallel.
         ConvShape s = ConvShape.conv(32, 32, 15, 15, 64, 3, 2, 1);

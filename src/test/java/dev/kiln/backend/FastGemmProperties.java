@@ -12,7 +12,7 @@ import net.jqwik.api.statistics.StatisticsReport;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.Arrays;
 
@@ -108,7 +108,7 @@ class FastGemmProperties {
         Statistics.label("past a tile or block edge").coverage(c -> c.check(true).count(n -> n > 0));
     }
 
-    @Test
+    @Example
     void theTestsRunTheVectorApiKernelsAndTheirScalarTwins() {
         assertTrue(FAST_ONE_THREAD.vector(), "Surefire runs with --add-modules jdk.incubator.vector");
         assertTrue(FAST_ALWAYS_PARALLEL.vector());
@@ -120,7 +120,7 @@ class FastGemmProperties {
      * bits. The sum (−1)·1 + a·a is 2⁻¹¹ + 2⁻²⁴ with fused multiply-adds (the Vector API kernel) and
      * 2⁻¹¹ when a·a is rounded first (the scalar twin: a² → 1 + 2⁻¹¹, a tie to even).
      */
-    @Test
+    @Example
     void theVectorKernelFusesEachMultiplyWithItsAddAndTheScalarTwinDoesNot() {
         float a = 1f + 0x1p-12f;
         float[] row = {-1f, a};                                  // A [1, 2]
@@ -136,7 +136,7 @@ class FastGemmProperties {
      * The narrow heads (Linear 4096→32, batch 32: M = N = 32, K = 4096) and a tile edge in every
      * direction, against the reference on both paths and bit for bit on 1 and 3 threads.
      */
-    @Test
+    @Example
     void narrowAndRaggedShapesMatchTheReferenceOnBothPaths() {
         int[][] shapes = {{32, 32, 4096}, {1, 1, 4096}, {17, 257, 129}, {5, 33, 7}, {4, 31, 300}, {3, 16, 1}};
         Rng rng = new Rng(9);
@@ -165,7 +165,7 @@ class FastGemmProperties {
         }
     }
 
-    @Test
+    @Example
     void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
         int n = 3;
         float[][] bRows = {new float[n], new float[n]};
@@ -175,7 +175,7 @@ class FastGemmProperties {
         assertTrue(e.getMessage().contains("packed B row 0 has 3 floats"), e.getMessage());
     }
 
-    @Test
+    @Example
     void fastGemmGivesBitIdenticalResultsTwiceAndOnAnyThreadCount() {
         // Large enough (256³) that the default backend really goes parallel.
         int m = 256, n = 256, k = 256;
@@ -205,7 +205,7 @@ class FastGemmProperties {
      * with the blocked depth (128 + 32 + 2)·2⁻²³ ≈ 1.9e-5 lets the second through, not the first.
      * Row 1 puts the 1 last instead (the small terms add up first).
      */
-    @Test
+    @Example
     void aLongDotProductIsSummedInBlocksNotInOneRunningSum() {
         int m = 2, n = 3, k = 4096;
         float tiny = 0x1p-24f;

@@ -9,7 +9,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.Arrays;
 
@@ -110,7 +110,7 @@ class FashionMnistProperties {
         Statistics.label("classes").coverage(cov -> cov.check("one image each").count(c -> c > 0));
     }
 
-    @Test
+    @Example
     void sevenThousandImagesPerClassGiveSixThousandTrainAndOneThousandTest() {
         FashionNpm.ClassImages[] classes = new FashionNpm.ClassImages[10];
         for (int k = 0; k < 10; k++) classes[k] = new FashionNpm.ClassImages(new byte[7000 * PX], 7000, 0);
@@ -125,7 +125,7 @@ class FashionMnistProperties {
         assertEquals(9, sets.test().label(9999));
     }
 
-    @Test
+    @Example
     void aSubsetCopiesTheChosenImagesInOrder() {
         Rng rng = new Rng(3);
         FashionMnist data = FashionMnist.of(FashionFixtures.randomPixels(rng, 5), FashionFixtures.randomLabels(rng, 5));
@@ -136,7 +136,7 @@ class FashionMnistProperties {
         assertArrayEquals(data.batch(new int[] {4, 1, 4}).data, sub.batch(new int[] {0, 1, 2}).data);
     }
 
-    @Test
+    @Example
     void badIndicesAndBuffersAreRejectedWithTheirSizes() {
         FashionMnist data = FashionMnist.of(new byte[2 * PX], new byte[2]);
         IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class, () -> data.batch(new int[] {2}));
@@ -148,7 +148,7 @@ class FashionMnistProperties {
         assertThrows(IllegalArgumentException.class, () -> FashionMnist.of(new byte[PX + 1], new byte[1]));
     }
 
-    @Test
+    @Example
     void theClassNamesAreTheStandardOnes() {
         assertEquals("T-shirt/top", FashionMnist.className(0));
         assertEquals("Sneaker", FashionMnist.className(7));

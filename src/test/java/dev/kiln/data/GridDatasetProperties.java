@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.Arrays;
 import java.util.List;
@@ -76,7 +76,7 @@ class GridDatasetProperties {
         assertArrayEquals(fresh.targets(), Arrays.copyOf(targets, batchSize * S));
     }
 
-    @Test
+    @Example
     void paddingPutsTheGridTopLeftAndBlackElsewhere() {
         ArcGrid g = ArcGrid.of(new int[][] {{1, 2, 3}, {4, 5, 6}});
         byte[] p = g.padded();
@@ -88,7 +88,7 @@ class GridDatasetProperties {
         assertEquals(0, p[60]);         // (2, 0) padding
     }
 
-    @Test
+    @Example
     void subsetKeepsGridsAndGroupNames() {
         List<ArcGrid> grids = List.of(ArcGrid.of(new int[][] {{1}}), ArcGrid.of(new int[][] {{2}}),
                 ArcGrid.of(new int[][] {{3}}));
@@ -101,7 +101,7 @@ class GridDatasetProperties {
         assertEquals("b", sub.groupName(sub.groupOf(1)));
     }
 
-    @Test
+    @Example
     void anIndexOutsideTheDatasetIsRejected() {
         GridDataset data = GridDataset.ungrouped(List.of(ArcGrid.of(new int[][] {{1}})));
         assertThrows(IndexOutOfBoundsException.class, () -> data.batch(new int[] {1}));

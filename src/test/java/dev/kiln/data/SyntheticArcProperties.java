@@ -5,7 +5,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.List;
 
@@ -36,12 +36,12 @@ class SyntheticArcProperties {
         assertEquals(REAL_PADDED_BLACK, black, Tolerances.BLACK_SHARE_BAND, "padded black share, seed " + seed);
     }
 
-    @Test
+    @Example
     void differentSeedsGiveDifferentGrids() {
         assertNotEquals(SyntheticArc.generate(20, 1), SyntheticArc.generate(20, 2));
     }
 
-    @Test
+    @Example
     void theGeneratorDrawsWhatItsJavadocSays() {
         List<ArcGrid> grids = SyntheticArc.generate(2000, 11);
         boolean tiny = false;
@@ -66,7 +66,7 @@ class SyntheticArcProperties {
         assertTrue(black > 0.4 && black < 0.8, "raw black share " + black + " should be ARC-like (0.59)");
     }
 
-    @Test
+    @Example
     void theDefaultDatasetIsFixed() {
         GridDataset a = SyntheticArc.defaultDataset();
         assertEquals(SyntheticArc.DEFAULT_GRIDS, a.size());

@@ -9,7 +9,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -65,20 +65,20 @@ class TaskSplitProperties {
         assertArrayEquals(a.validation(), b.validation());
     }
 
-    @Test
+    @Example
     void differentSeedsHoldOutDifferentTasks() {
         GridDataset data = tasksOfRandomSize(100, 3);
         assertFalse(java.util.Arrays.equals(TaskSplit.of(data, 0.2, 1).validation(),
                 TaskSplit.of(data, 0.2, 2).validation()));
     }
 
-    @Test
+    @Example
     void aZeroFractionHoldsOutNothing() {
         TaskSplit split = TaskSplit.of(tasksOfRandomSize(10, 1), 0.0, 5);
         assertEquals(0, split.validation().length);
     }
 
-    @Test
+    @Example
     void aFractionOutsideZeroToOneIsRejectedByName() {
         GridDataset data = tasksOfRandomSize(3, 1);
         for (double bad : new double[] {-0.1, 1.0, Double.NaN}) {

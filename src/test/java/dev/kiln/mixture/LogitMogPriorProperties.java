@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -153,7 +153,7 @@ class LogitMogPriorProperties {
         for (float g : prior.backward(1).data) assertTrue(Float.isFinite(g), "gradient " + g);
     }
 
-    @Test
+    @Example
     void oneOpenPotIsAGaussianAroundM() {
         // n = 1: −log N(y_k; M, σ²) = ½·log(2πσ²) + (y_k − M)²/(2σ²), whatever the closed logits hold
         Tensor y = Tensor.of(new float[] {1e4f, 4f, -1e4f}, 1, 3);
@@ -163,7 +163,7 @@ class LogitMogPriorProperties {
         assertEquals(want, got, Tolerances.F32);
     }
 
-    @Test
+    @Example
     void atAModeTheGradientVanishes() {
         // y = M·e_0 with every other open logit 0: s ≈ e_0, so (y − M·s)/σ² ≈ 0
         Tensor y = Tensor.of(new float[] {8f, 0f, 0f}, 1, 3);
@@ -172,7 +172,7 @@ class LogitMogPriorProperties {
         for (float g : prior.backward(1).data) assertEquals(0, g, Tolerances.F32);
     }
 
-    @Test
+    @Example
     void peakinessGrowsWithSeparation() {
         double previous = 0;
         for (double m : new double[] {0.5, 2, 4, 8}) {
@@ -184,7 +184,7 @@ class LogitMogPriorProperties {
         assertTrue(previous > 0.9, "M = 8, σ = 1 should be nearly one-hot: " + previous);
     }
 
-    @Test
+    @Example
     void aMaskWithNoOpenPotAndNonFiniteLogitsAreRefusedByName() {
         LogitMogPrior prior = new LogitMogPrior(5, 1);
         IllegalArgumentException none = assertThrows(IllegalArgumentException.class,

@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.List;
 
@@ -144,7 +144,7 @@ class MixtureVaeProperties {
         }
     }
 
-    @Test
+    @Example
     void aSplitChildDecodesAsItsParentAndTheirLogitsStraddleTheParentsOld() {
         Rng rng = new Rng(11);
         int pots = 3;
@@ -171,7 +171,7 @@ class MixtureVaeProperties {
         assertArrayEquals(m.decode(z, new int[] {0, 0, 0, 0}).data, m.decode(z, new int[] {2, 2, 2, 2}).data);
     }
 
-    @Test
+    @Example
     void recentringMovesAPotsCodesWithoutChangingAnyReconstruction() {
         Rng rng = new Rng(12);
         int pots = 3;
@@ -195,7 +195,7 @@ class MixtureVaeProperties {
         }
     }
 
-    @Test
+    @Example
     void thePrincipalAxisOfAnElongatedCloudIsFound() {
         Rng rng = new Rng(4);
         int n = 4000, pots = 2;

@@ -8,7 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class PotCurriculumProperties {
         return out;
     }
 
-    @Test
+    @Example
     void aScriptedCurveUnlocksStopsExactlyWhereTheRulesSay() {
         // patience 2, 1 % to improve, a new pot must lower the stage best by 1 %, kicks of 1 epoch.
         double[] curve = {
@@ -54,7 +54,7 @@ class PotCurriculumProperties {
         assertArrayEquals(new boolean[] {true, true, true, false, false}, c.active());
     }
 
-    @Test
+    @Example
     void theKickRunsForItsLengthAndThenEnds() {
         PotCurriculum c = new PotCurriculum(plateau(4, 1, 0.01, 0, 2));
         c.observe(1, 10, false);
@@ -71,7 +71,7 @@ class PotCurriculumProperties {
         assertFalse(c.inKick());
     }
 
-    @Test
+    @Example
     void growthStopsWhenEveryPotIsOpen() {
         double[] curve = {10, 10, 10, /* kick */ 50, 9, 8, 8, 8, 1, 1, 1};
         PotCurriculum c = new PotCurriculum(plateau(2, 2, 0.01, 0.01, 1));
@@ -79,7 +79,7 @@ class PotCurriculumProperties {
         assertTrue(c.frozen());
     }
 
-    @Test
+    @Example
     void theNormalityTriggerUnlocksAtTheFirstFailureAfterTheMinimumStage() {
         PotCurriculum.Config cfg = new PotCurriculum.Config(4, true, PotCurriculum.Trigger.NORMALITY, 1, 0.01, 0.0, 3,
                 new PotCurriculum.Kick(1, 2, 1, 0.5), PotCurriculum.NewPot.SPLIT, 2);
@@ -90,7 +90,7 @@ class PotCurriculumProperties {
         assertEquals(List.of("unlock@4:1", "unlock@9:2"), run(new PotCurriculum(cfg), curve, fails));
     }
 
-    @Test
+    @Example
     void aDisabledCurriculumOpensEveryPotAndNeverMoves() {
         PotCurriculum c = new PotCurriculum(new PotCurriculum.Config(3, false, PotCurriculum.Trigger.PLATEAU, 1, 0.5,
                 0.5, 1, new PotCurriculum.Kick(1, 2, 1, 0.5), PotCurriculum.NewPot.SPLIT, 2));

@@ -14,7 +14,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -103,7 +103,7 @@ class RoutingProperties {
                 () -> MixtureCases.dot(r, routing.forward(logits, open, RoutingMode.SOFTMAX, tau).data), rng);
     }
 
-    @Test
+    @Example
     void gumbelRoutingDrawsNoiseAndSoftmaxRoutingDoesNot() {
         Tensor logits = Tensor.of(new float[] {0.2f, -0.1f, 0.4f}, 1, 3);
         boolean[] open = {true, true, true};
@@ -115,7 +115,7 @@ class RoutingProperties {
         assertTrue(!java.util.Arrays.equals(g1.data, g2.data), "two Gumbel draws were identical");
     }
 
-    @Test
+    @Example
     void aMaskWithNoOpenPotOrABadTemperatureIsRefused() {
         Routing r = new Routing(new Rng(1));
         assertThrows(IllegalArgumentException.class,

@@ -7,7 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.Map;
 
@@ -48,7 +48,7 @@ class TemperatureScheduleProperties {
         assertTrue(s.at(60) < s.start(), "τ did not anneal");
     }
 
-    @Test
+    @Example
     void aScheduleThatDoesNotStartAtZeroOrFallsBackIsRefused() {
         var constant = Annealings.schedule("constant", Map.of("beta", 1.0));
         var cyclical = Annealings.schedule("cyclical", Map.of("total_epochs", 10.0));
@@ -60,7 +60,7 @@ class TemperatureScheduleProperties {
         assertTrue(up.getMessage().contains("end = 1.0"), up.getMessage());
     }
 
-    @Test
+    @Example
     void aCosineRampGivesTheHalfCosineFall() {
         TemperatureSchedule s = new TemperatureSchedule(1.0, 0.2, Annealings.schedule("cosine", Map.of("ramp_epochs", 10.0)));
         assertEquals(0.6, s.at(5), 1e-12);                              // halfway: (1 + 0.2)/2

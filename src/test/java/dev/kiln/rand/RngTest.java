@@ -3,7 +3,7 @@ package dev.kiln.rand;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RngTest {
 
-    @Test
+    @Example
     void sameSeedGivesBitIdenticalStreams() {
         Rng a = new Rng(42), b = new Rng(42);
         float[] x = new float[1000], y = new float[1000];
@@ -22,13 +22,13 @@ class RngTest {
         assertNotEquals(new Rng(43).nextLong(), new Rng(42).nextLong());
     }
 
-    @Test
+    @Example
     void splitMix64MatchesItsPublishedFirstOutput() {
         // SplitMix64 with state 0: the first output is 0xE220A8397B1DCDAF.
         assertEquals(0xE220A8397B1DCDAFL, new Rng(0).nextLong());
     }
 
-    @Test
+    @Example
     void gaussianDrawsHaveUnitMomentsAndSaveRestoreResumesTheStream() {
         Rng rng = new Rng(7);
         double sum = 0, sq = 0;

@@ -22,7 +22,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.statistics.StatisticsReport;
-import org.junit.jupiter.api.Test;
+import net.jqwik.api.Example;
 
 import java.util.Map;
 
@@ -198,7 +198,7 @@ class BetaVaeObjectiveProperties {
         }
     }
 
-    @Test
+    @Example
     void freeBitsForgiveTheFirstLambdaNatsPerDimensionAndTheirGradient() {
         // one sample, two dimensions: kl = ½(μ² + σ² − 1 − log σ²) with σ = 1 is ½μ²: 2 and 0.02 nats
         Tensor mu = Tensor.of(new float[] {2f, 0.2f}, 1, 2);
@@ -217,7 +217,7 @@ class BetaVaeObjectiveProperties {
         assertTrue(g.dLogits().data[0] < 0 && g.dLogits().data[1] > 0);
     }
 
-    @Test
+    @Example
     void capacityPenalizesTheDistanceToTheTargetPerCell() {
         // KL per sample = ½·(2² + 1²) = 2.5 nats; C(t) = 1 at t = 1 of a 2-epoch ramp to 2; γ = 10; 5 cells
         Tensor mu = Tensor.of(new float[] {2f, 1f}, 1, 2);
