@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
 
 /** {@code kiln demo}: the collapse experiment at demo size, on the embedded synthetic grids by default. */
 @Command(name = "demo",
-        description = {"Run the collapse experiment at demo size: 7 configurations × 3 seeds (about 10 minutes on an "
-                + "idle 2-core machine, 31 measured under load), then open OUT/report.html.",
+        description = {"Run the collapse experiment at demo size: 7 configurations × 3 seeds (about 5 minutes on an "
+                + "idle 2-core machine), then open OUT/report.html.",
                 "Same as: kiln experiment collapse --size demo --out runs/demo. A rerun skips the finished runs; "
                         + "--overwrite starts over."})
 public final class DemoCommand implements Callable<Integer> {
