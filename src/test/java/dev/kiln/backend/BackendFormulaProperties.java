@@ -17,7 +17,7 @@ import java.util.List;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
-import static dev.kiln.backend.ReferenceComparison.gaussian;
+import static dev.kiln.testing.TestArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 

@@ -18,9 +18,9 @@ import java.util.List;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
-import static dev.kiln.backend.ReferenceComparison.abs;
+import static dev.kiln.testing.TestArrays.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
-import static dev.kiln.backend.ReferenceComparison.gaussian;
+import static dev.kiln.testing.TestArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**

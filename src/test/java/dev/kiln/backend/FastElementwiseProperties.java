@@ -14,7 +14,7 @@ import net.jqwik.api.statistics.Statistics;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
-import static dev.kiln.backend.ReferenceComparison.gaussian;
+import static dev.kiln.testing.TestArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

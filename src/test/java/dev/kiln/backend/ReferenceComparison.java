@@ -1,5 +1,7 @@
 package dev.kiln.backend;
 
+import static dev.kiln.testing.TestArrays.abs;
+import static dev.kiln.testing.TestArrays.gaussian;
 import dev.kiln.rand.Rng;
 import dev.kiln.testing.Tolerances;
 
@@ -19,20 +21,7 @@ final class ReferenceComparison {
     /** Three threads, always parallel, on the scalar twins of the Vector API kernels. */
     static final FastCpuBackend FAST_SCALAR_PARALLEL = new FastCpuBackend(3, 0, false);
 
-    /** n standard-normal floats, scaled. */
-    static float[] gaussian(Rng rng, int n, float scale) {
-        float[] out = new float[n];
-        rng.fillGaussian(out, n);
-        for (int i = 0; i < n; i++) out[i] *= scale;
-        return out;
-    }
 
-    /** |x| elementwise, a fresh array. */
-    static float[] abs(float[] x) {
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
-        return out;
-    }
 
     /**
      * Every element of {@code fast} is within (terms + 2)·{@link Tolerances#FAST_VS_REFERENCE_PER_TERM}

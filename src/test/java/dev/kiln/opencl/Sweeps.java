@@ -1,5 +1,7 @@
 package dev.kiln.opencl;
 
+import static dev.kiln.testing.TestArrays.abs;
+import static dev.kiln.testing.TestArrays.gaussian;
 import dev.kiln.backend.Activation;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.ConvShape;
@@ -390,18 +392,7 @@ public final class Sweeps {
 
     // ---------------------------------------------------------------- inputs
 
-    static float[] gaussian(Rng rng, int n, float scale) {
-        float[] out = new float[n];
-        rng.fillGaussian(out, n);
-        for (int i = 0; i < n; i++) out[i] *= scale;
-        return out;
-    }
 
-    static float[] abs(float[] x) {
-        float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
-        return out;
-    }
 
     static float[] copyOf(float[] x) {
         return Arrays.copyOf(x, x.length);
