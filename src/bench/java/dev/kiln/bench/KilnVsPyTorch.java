@@ -323,7 +323,7 @@ public final class KilnVsPyTorch {
         private final Adam adam;
         private final Tensor x;            // MLP [B, 784] pixels; ARC [B, 10, 30, 30] one-hot
         private final int[] targets;       // ARC [B, 30·30] colours; null for the MLPs
-        private final Backend backend;
+        private Backend backend;           // the loss kernels' backend; the layers use Backends.current()
 
         KilnSide(String key, int batch, int threads, Path dir) {
             this.key = key;
@@ -391,6 +391,11 @@ public final class KilnVsPyTorch {
                 }
             }
             new Replay(losses, grads).write(dir.resolve("kiln-replay.bin"));
+        }
+
+        /** Runs the loss kernels on {@code b} from now on (StepProfile's timing proxy). */
+        void useBackend(Backend b) {
+            backend = b;
         }
 
         @Override
