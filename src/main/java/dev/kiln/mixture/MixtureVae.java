@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  *   dmu, dlogVar = reparameterize.backward(dz) + the KL's
  *   dy = routing.backward(dw) + softmaxBackward(q, dq) + direct      (the bias is a constant)
  *   dh = logitHead.backward(dy) + muHead.backward(dmu) + logVarHead.backward(dlogVar)
- *   body.backward(dh)
+ *   body.backwardParams(dh)                              (no gradient for the data)
  * </pre>
  * <b>Closed pots.</b> A closed pot k has w_k = q_k = 0 exactly, is never decoded, and the penalty
  * ignores it, so ∂L/∂y_k = 0, dmu and dlogVar of its columns are 0 (the KL term's gradient there is
@@ -224,7 +224,7 @@ public final class MixtureVae {
         Tensor dh = logitHead.backward(dy);
         addInto(dh, muHead.backward(dMu));
         addInto(dh, logVarHead.backward(dLogVar));
-        body.backward(dh);
+        body.backwardParams(dh);                                   // the data needs no gradient
     }
 
     // ------------------------------------------------------------------------------------ evaluation

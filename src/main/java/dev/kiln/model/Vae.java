@@ -80,7 +80,7 @@ public final class Vae {
         if (dLogVarKl != null) add(dLogVar, dLogVarKl);
         Tensor dh = muHead.backward(dMu);
         add(dh, logVarHead.backward(dLogVar));
-        encoder.backward(dh);
+        encoder.backwardParams(dh);                 // the data needs no gradient
     }
 
     /** Decodes latent codes (for samples from the prior and latent-space maps). */

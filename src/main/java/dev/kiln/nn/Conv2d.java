@@ -89,13 +89,18 @@ public final class Conv2d implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        backwardParams(dy);
+        Tensor dx = x.zerosLike();
+        Backends.current().conv2dBackwardData(shape, dy.data, weight.value.data, dx.data);   // dx = convᵀ(dy)
+        return dx;
+    }
+
+    /** dW and dbias +=, without dx. */
+    @Override
+    public void backwardParams(Tensor dy) {
         if (x == null) throw new IllegalStateException(describe() + ": backward called before forward");
         dy.requireShape(describe() + " backward", shape.batch(), outC, shape.outH(), shape.outW());
-        Backend be = Backends.current();
-        be.conv2dBackwardWeights(shape, x.data, dy.data, weight.grad, bias.grad);   // dW, dbias +=
-        Tensor dx = x.zerosLike();
-        be.conv2dBackwardData(shape, dy.data, weight.value.data, dx.data);         // dx = convᵀ(dy)
-        return dx;
+        Backends.current().conv2dBackwardWeights(shape, x.data, dy.data, weight.grad, bias.grad);   // dW, dbias +=
     }
 
     @Override

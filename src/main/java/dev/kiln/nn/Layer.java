@@ -15,6 +15,17 @@ public interface Layer {
 
     Tensor backward(Tensor dy);
 
+    /**
+     * {@link #backward} for a layer whose input needs no gradient (the model's input, a batch of
+     * data): adds ∂L/∂θ into the parameters exactly as {@link #backward} does, and skips ∂L/∂input.
+     * PyTorch does the same for inputs without {@code requires_grad}. For the first Linear of an
+     * MLP or the first convolution of the ARC encoder that saves a whole GEMM per step. The default
+     * runs {@link #backward} and drops its result; layers with a costly ∂L/∂input override it.
+     */
+    default void backwardParams(Tensor dy) {
+        backward(dy);
+    }
+
     /** The trainable parameters, in a fixed order (empty for parameter-free layers). */
     default List<Param> params() {
         return List.of();

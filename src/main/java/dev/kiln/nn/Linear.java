@@ -52,6 +52,16 @@ public final class Linear implements Layer {
 
     @Override
     public Tensor backward(Tensor dy) {
+        backwardParams(dy);
+        Tensor dx = Tensor.zeros(x.dim(0), in);
+        Backends.current().gemm(false, false, x.dim(0), in, out, dy.data, 0, weight.value.data, 0, dx.data, 0,
+                false);                                                                       // dx = dy·W
+        return dx;
+    }
+
+    /** dW += dyᵀ·x and db += Σ_b dy, without dx. */
+    @Override
+    public void backwardParams(Tensor dy) {
         if (x == null) throw new IllegalStateException(describe() + ": backward() before forward()");
         int batch = x.dim(0);
         dy.requireShape(describe() + " backward", batch, out);
@@ -62,9 +72,6 @@ public final class Linear implements Layer {
             for (int b = 0; b < batch; b++) acc += dy.data[b * out + o];
             bias.grad[o] += (float) acc;
         }
-        Tensor dx = Tensor.zeros(batch, in);
-        be.gemm(false, false, batch, in, out, dy.data, 0, weight.value.data, 0, dx.data, 0, false); // dx = dy·W
-        return dx;
     }
 
     @Override

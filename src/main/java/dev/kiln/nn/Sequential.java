@@ -35,6 +35,14 @@ public final class Sequential implements Layer {
         return g;
     }
 
+    /** Backward through every layer but the first, which only adds its parameter gradients. */
+    @Override
+    public void backwardParams(Tensor dy) {
+        Tensor g = dy;
+        for (int i = layers.size() - 1; i >= 1; i--) g = layers.get(i).backward(g);
+        layers.get(0).backwardParams(g);
+    }
+
     @Override
     public List<Param> params() {
         List<Param> all = new ArrayList<>();

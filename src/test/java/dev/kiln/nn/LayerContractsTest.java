@@ -120,6 +120,72 @@ class LayerContractsTest {
         assertThrows(IllegalArgumentException.class, () -> new Sequential(List.of()));
     }
 
+    /** Gradients of every parameter of {@code net} after one backward (or backwardParams) from zero. */
+    private static List<float[]> gradientsAfter(Layer net, Tensor x, Tensor dy, boolean paramsOnly) {
+        for (Param p : net.params()) p.zeroGrad();
+        net.forward(x);
+        if (paramsOnly) net.backwardParams(dy);
+        else net.backward(dy);
+        return net.params().stream().map(p -> p.grad.clone()).toList();
+    }
+
+    private static Tensor seeded(Rng rng, int... shape) {
+        Tensor t = Tensor.zeros(shape);
+        for (int i = 0; i < t.size(); i++) t.data[i] = (float) rng.nextGaussian();
+        return t;
+    }
+
+    @Test
+    void backwardParamsAddsExactlyTheParameterGradientsOfBackward() {
+        Rng rng = new Rng(11);
+        List<Layer> nets = List.of(
+                new Linear(5, 3, rng),
+                new Conv2d(2, 3, 3, 2, 1, rng),
+                new ConvTranspose2d(3, 2, 3, 2, 1, 1, rng),
+                new Sequential(new Linear(6, 4, rng), new ReLU(), new Linear(4, 3, rng)),
+                new Sequential(new Conv2d(2, 4, 3, 2, 1, rng), new LeakyReLU(0.2f), new Conv2d(4, 3, 3, 1, 1, rng)));
+        int[][] inputs = {{4, 5}, {2, 2, 7, 7}, {2, 3, 4, 4}, {3, 6}, {2, 2, 7, 7}};
+        for (int n = 0; n < nets.size(); n++) {
+            Layer net = nets.get(n);
+            Tensor x = seeded(rng, inputs[n]);
+            Tensor dy = seeded(rng, net.forward(x).shape());
+            List<float[]> full = gradientsAfter(net, x, dy, false), only = gradientsAfter(net, x, dy, true);
+            assertEquals(net.params().size(), full.size());
+            assertTrue(full.size() >= 2, net.describe() + " has parameters to compare");
+            for (int i = 0; i < full.size(); i++) {
+                String what = net.describe() + " " + net.params().get(i).name;
+                boolean nonZero = false;
+                for (float v : full.get(i)) nonZero |= v != 0f;
+                assertTrue(nonZero, what + " gets a gradient");
+                assertArrayEquals(full.get(i), only.get(i), what);
+            }
+        }
+    }
+
+    @Test
+    void sequentialBackwardParamsRunsTheFullBackwardOfEveryLayerButTheFirst() {
+        List<String> calls = new java.util.ArrayList<>();
+        class Spy implements Layer {
+            final String name;
+            Spy(String name) { this.name = name; }
+            @Override public Tensor forward(Tensor x) { return x; }
+            @Override public Tensor backward(Tensor dy) { calls.add(name + ".backward"); return dy; }
+            @Override public void backwardParams(Tensor dy) { calls.add(name + ".backwardParams"); }
+            @Override public String describe() { return name; }
+        }
+        Sequential net = new Sequential(new Spy("a"), new Spy("b"), new Spy("c"));
+        Tensor t = Tensor.zeros(1, 1);
+        net.forward(t);
+        net.backwardParams(t);
+        assertEquals(List.of("c.backward", "b.backward", "a.backwardParams"), calls);
+        calls.clear();
+        net.backward(t);
+        assertEquals(List.of("c.backward", "b.backward", "a.backward"), calls);
+        calls.clear();
+        new Sequential(new Spy("only")).backwardParams(t);
+        assertEquals(List.of("only.backwardParams"), calls);
+    }
+
     @Test
     void parametersClearTheirGradientsAndShareThemUnderAPrefix() {
         Param p = new Param("weight", Tensor.zeros(2, 3));
