@@ -75,7 +75,10 @@ public final class Trainer implements Loop.Task {
     private final GaussianKl kl = new GaussianKl();
     private final Path runDir;            // where the reconstruction pictures go
 
-    private int collapseEpoch = -1;       // first epoch at which the detector fired, -1 if none
+    // First epoch at which the detector fired while the KL term was on (β > 0), -1 if none. At β = 0 a
+    // model that has not yet learned the colours trips the same thresholds, but that is underfitting,
+    // not posterior collapse: the warnings are still logged, the epoch is not counted as a collapse.
+    private int collapseEpoch = -1;
 
     public Trainer(TrainConfig cfg, GridDataset data, String dataSource, Path runDir, PrintStream console,
                    boolean progressBar) {
@@ -236,7 +239,7 @@ public final class Trainer implements Loop.Task {
         List<CollapseDetector.Warning> warnings =
                 detector.observe(new CollapseDetector.Evaluation(klPerDimMean, nonBlack, majorityShare));
         boolean collapse = !warnings.isEmpty();
-        if (collapse && collapseEpoch < 0) collapseEpoch = epoch + 1;
+        if (collapse && line.get("beta").getAsDouble() > 0 && collapseEpoch < 0) collapseEpoch = epoch + 1;
 
         line.addProperty("val_recon_ce", ceSum / ((double) n * CELLS));
         line.add("kl_per_dim", Json.tree(klPerDim));

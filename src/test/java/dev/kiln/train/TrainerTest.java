@@ -86,6 +86,21 @@ class TrainerTest {
     }
 
     @Test
+    void aDetectorWarningCountsAsCollapseOnlyWhileTheKlTermIsOn(@TempDir Path tmp) throws Exception {
+        String alwaysFires = ", \"collapse\": {\"min_kl_per_dim\": 100, \"patience\": 1}";
+        for (double beta : new double[] {0.0, 0.5}) {
+            Path dir = tmp.resolve("beta" + beta);
+            Loop.Result r = train(tiny(2, "{\"type\": \"constant\", \"beta\": " + beta + "}", alwaysFires), dir, false);
+            for (String l : Files.readAllLines(dir.resolve(Trainer.METRICS))) {
+                assertTrue(JsonParser.parseString(l).getAsJsonObject().get("collapse").getAsBoolean(),
+                        "the detector fires at every evaluation (β = " + beta + ")");
+            }
+            if (beta == 0) assertTrue(r.summary().get("collapse_epoch").isJsonNull(), "β = 0 is never a collapse");
+            else assertEquals(1, r.summary().get("collapse_epoch").getAsInt(), "β > 0: the first firing epoch");
+        }
+    }
+
+    @Test
     void metricsLinesCarryEveryDocumentedKey(@TempDir Path tmp) throws Exception {
         Loop.Result r = train(tiny(1, ""), tmp, false);
         JsonObject line = JsonParser.parseString(Files.readAllLines(tmp.resolve(Trainer.METRICS)).get(0))
