@@ -10,6 +10,7 @@ import dev.kiln.report.ImageGrid;
 import dev.kiln.report.ReconStrip;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Reconstruction pictures of an ARC run, so that collapse is seen and not only measured: at the
@@ -17,7 +18,7 @@ import java.nio.file.Path;
  * with z = μ, and their argmax colours written as
  * <pre>
  *   RUN/recon/epoch_NNN.json   {"epoch", "beta", "grids": [dataset indices], "input": [[900]…], "reconstruction": [[900]…]}
- *   RUN/recon/epoch_NNN.png    inputs above reconstructions, ARC palette
+ *   RUN/recon/epoch_NNN.png    inputs above reconstructions, ARC palette, titled, rows labelled
  *   RUN/recon/strip.png        inputs, then one row per epoch so far ({@link ReconStrip})
  * </pre>
  * The grids are spread evenly over the validation split, so they depend only on the data and
@@ -63,11 +64,10 @@ public final class ReconPictures {
         o.add("reconstruction", rows(predicted, idx.length));
         String stem = String.format("epoch_%03d", epoch);
         AtomicFiles.writeString(dir.resolve(stem + ".json"), Json.pretty(o));
-        int[] both = new int[2 * idx.length * CELLS];
-        System.arraycopy(batch.targets(), 0, both, 0, idx.length * CELLS);
-        System.arraycopy(predicted, 0, both, idx.length * CELLS, idx.length * CELLS);
-        ImageGrid.write(ImageGrid.arc(both, 2 * idx.length, ReconStrip.SIDE, ReconStrip.SIDE, idx.length,
-                ReconStrip.SCALE), dir.resolve(stem + ".png"));
+        // the epoch's picture is a strip of one row: titled, rows labelled "input" and "epoch N / β"
+        ImageGrid.write(ReconStrip.render(name + ", epoch " + epoch, idx.length, batch.targets(),
+                List.of(new ReconStrip.Frame(epoch, line.get("beta").getAsDouble(), predicted)), 2),
+                dir.resolve(stem + ".png"));
         ImageGrid.write(ReconStrip.fromRunDir(runDir, name, STRIP_ROWS), dir.resolve("strip.png"));
     }
 

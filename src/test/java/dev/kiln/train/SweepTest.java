@@ -166,5 +166,11 @@ class SweepTest {
         assertEquals(2, e2.get("epoch").getAsInt());
         assertEquals(ReconPictures.GRIDS, e2.getAsJsonArray("reconstruction").size());
         assertEquals(900, e2.getAsJsonArray("input").get(0).getAsJsonArray().size());
+        // the epoch picture has its title and row labels around the bare tiles
+        java.awt.image.BufferedImage png = javax.imageio.ImageIO.read(recon.resolve("epoch_002.png").toFile());
+        java.awt.image.BufferedImage bare = dev.kiln.report.ImageGrid.arc(new int[2 * ReconPictures.GRIDS * 900],
+                2 * ReconPictures.GRIDS, 30, 30, ReconPictures.GRIDS, dev.kiln.report.ReconStrip.SCALE);
+        assertTrue(png.getWidth() > bare.getWidth() && png.getHeight() > bare.getHeight(),
+                png.getWidth() + "x" + png.getHeight() + " vs bare " + bare.getWidth() + "x" + bare.getHeight());
     }
 }
