@@ -71,8 +71,36 @@ class OverridesTest {
             BadInputException e = assertThrows(BadInputException.class, () -> Overrides.parse("--set", bad), bad);
             assertTrue(e.getMessage().startsWith("--set '" + bad + "'"), e.getMessage());
         }
+        for (String noKey : new String[] {"lr", "=3"}) {      // no '=' at all, or nothing before it
+            String m = assertThrows(BadInputException.class, () -> Overrides.parse("--set", noKey)).getMessage();
+            assertTrue(m.contains("expected key.path=value"), m);
+        }
         BadInputException e = assertThrows(BadInputException.class, () -> Overrides.parse("--set", "s={\"a\": }"));
         assertTrue(e.getMessage().contains("not valid JSON"), e.getMessage());
+    }
+
+    @Test
+    void aPlansSetObjectGivesTheSameEditsAsTheCommandLine() {
+        JsonObject set = JsonParser.parseString("{\"free_bits.lambda\": 0.1, \"loss\": \"focal\"}").getAsJsonObject();
+        List<Overrides.Override> fromPlan = Overrides.fromObject("plan.json", set);
+        List<Overrides.Override> fromCli = Overrides.parseAll("--set", List.of("free_bits.lambda=0.1", "loss=focal"));
+        assertEquals(List.of("free_bits.lambda", "loss"), fromPlan.stream().map(Overrides.Override::key).toList());
+        assertEquals(fromCli.size(), fromPlan.size());
+        assertEquals(Overrides.apply(BASE, fromCli), Overrides.apply(BASE, fromPlan));
+        assertEquals(0.1, Overrides.apply(BASE, fromPlan).getAsJsonObject("free_bits").get("lambda").getAsDouble());
+        String m = assertThrows(BadInputException.class, () -> Overrides.fromObject("plan.json",
+                JsonParser.parseString("{\"a..b\": 1}").getAsJsonObject())).getMessage();
+        assertTrue(m.startsWith("plan.json: key 'a..b'"), m);
+    }
+
+    @Test
+    void readObjectReadsAConfigTreeAndNamesAMissingFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path f = tmp.resolve("c.json");
+        java.nio.file.Files.writeString(f, "{\"lr\": 0.5}");
+        assertEquals(0.5, Overrides.readObject(f).get("lr").getAsDouble());
+        BadInputException e = assertThrows(BadInputException.class, () -> Overrides.readObject(tmp.resolve("none.json")));
+        assertTrue(e.getMessage().contains("none.json"), e.getMessage());
     }
 
     @Test
