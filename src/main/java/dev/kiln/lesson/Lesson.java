@@ -304,7 +304,7 @@ public final class Lesson {
             entries.add(new Explorer.Entry(spec.key(), Explorer.label(beta), beta, t.vae(), e.mu(),
                     isAe ? null : e.sigma(), stats, fitHalf(e.mu())));
         }
-        Explorer.write(out.resolve(EXPLORER), "kiln lesson: latent explorer (" + data.description() + ", "
+        Explorer.write(out.resolve(EXPLORER), "kiln lesson: latent explorer (" + data.name() + ", " + data.train().size() + " training images, "
                 + settings.epochs() + " epoch" + (settings.epochs() == 1 ? "" : "s") + ")", entries, labels,
                 data.classNames(), view.half(), config.seed());
         report.explorer(new Findings.ExplorerPage(EXPLORER, entries, labels.length), view);

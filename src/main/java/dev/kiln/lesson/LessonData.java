@@ -12,17 +12,19 @@ import java.util.List;
  *
  * @param train       the training images
  * @param test        the test images (all the lesson's numbers are measured on these)
- * @param description one line for the report, e.g. "Fashion-MNIST (IDX files in /data)"
+ * @param name        the dataset's name alone, for titles ("Fashion-MNIST"): no local path in a page
+ *                    that is shared
+ * @param description one line for the report, e.g. "Fashion-MNIST, IDX format, read from /data"
  * @param classNames  the 10 class names, by class id
  */
-public record LessonData(FashionMnist train, FashionMnist test, String description, List<String> classNames) {
+public record LessonData(FashionMnist train, FashionMnist test, String name, String description, List<String> classNames) {
 
     /** Fashion-MNIST from a directory or package that {@link FashionMnist#load} accepts. */
     public static LessonData fashionMnist(Path path) {
         FashionMnist.Sets sets = FashionMnist.load(path);
         List<String> names = new ArrayList<>();
         for (int k = 0; k < FashionMnist.CLASSES; k++) names.add(FashionMnist.className(k));
-        return new LessonData(sets.train(), sets.test(),
+        return new LessonData(sets.train(), sets.test(), "Fashion-MNIST",
                 "Fashion-MNIST, " + sets.format() + " format, read from " + sets.source(), names);
     }
 
@@ -30,7 +32,7 @@ public record LessonData(FashionMnist train, FashionMnist test, String descripti
     public static LessonData synthetic(int trainImages, long seed) {
         int testImages = Math.max(10, trainImages / 5);
         return new LessonData(SyntheticShapes.generate(trainImages, seed),
-                SyntheticShapes.generate(testImages, seed + 1),
+                SyntheticShapes.generate(testImages, seed + 1), "synthetic shapes",
                 "synthetic shapes (" + trainImages + " train, " + testImages + " test, seed " + seed
                         + "), a stand-in for Fashion-MNIST", SyntheticShapes.CLASS_NAMES);
     }
@@ -41,7 +43,7 @@ public record LessonData(FashionMnist train, FashionMnist test, String descripti
      */
     public LessonData limit(int trainImages, int testImages, long seed) {
         Rng rng = new Rng(seed);
-        return new LessonData(sample(train, trainImages, rng), sample(test, testImages, rng), description, classNames);
+        return new LessonData(sample(train, trainImages, rng), sample(test, testImages, rng), name, description, classNames);
     }
 
     private static FashionMnist sample(FashionMnist set, int keep, Rng rng) {

@@ -50,7 +50,7 @@ class ExplorerBrowserTest {
     @BeforeAll
     static void buildThePageAndOpenIt() throws IOException {
         FashionMnist train = SyntheticShapes.generate(TRAIN, 3), test = SyntheticShapes.generate(TEST, 4);
-        LessonData data = new LessonData(train, test, "synthetic shapes", SyntheticShapes.CLASS_NAMES);
+        LessonData data = new LessonData(train, test, "synthetic shapes", "synthetic shapes", SyntheticShapes.CLASS_NAMES);
         Training.Settings settings = new Training.Settings(EPOCHS, 32, 1e-3f);
         LessonModels encoder = new LessonModels(data, settings, 1, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         List<Explorer.Entry> entries = new ArrayList<>();
