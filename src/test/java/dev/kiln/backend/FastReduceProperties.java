@@ -49,15 +49,16 @@ class FastReduceProperties {
 
         double sumRef = ReferenceBackend.INSTANCE.sum(x, off, n);
         double sumSquaresRef = ReferenceBackend.INSTANCE.sumSquares(squares, n);
-        assertWithinBound("reference sum", sumRef, x, off, n, false);
-        assertWithinBound("reference sumSquares", sumSquaresRef, squares, 0, n, true);
+        Exact sumExact = Exact.of(x, off, n, false), sumSquaresExact = Exact.of(squares, 0, n, true);
+        sumExact.assertWithinBound("reference sum", sumRef);
+        sumSquaresExact.assertWithinBound("reference sumSquares", sumSquaresRef);
         double sumFirst = Double.NaN, sumSquaresFirst = Double.NaN;
         for (FastCpuBackend fast : FAST) {
             String where = "n = " + n + ", off = " + off + ", " + fast.threads() + " threads, vector " + fast.vector();
             double sum = fast.sum(x, off, n);
             double sumSquares = fast.sumSquares(squares, n);
-            assertWithinBound("sum, " + where, sum, x, off, n, false);
-            assertWithinBound("sumSquares, " + where, sumSquares, squares, 0, n, true);
+            sumExact.assertWithinBound("sum, " + where, sum);
+            sumSquaresExact.assertWithinBound("sumSquares, " + where, sumSquares);
             if (fast == FAST[0]) {
                 sumFirst = sum;
                 sumSquaresFirst = sumSquares;
@@ -139,21 +140,27 @@ class FastReduceProperties {
         }
     }
 
-    /** |s − exact| ≤ γ_{n−1}·Σ|terms|, exact and Σ|terms| in BigDecimal. */
-    private static void assertWithinBound(String what, double s, float[] x, int off, int n, boolean squares) {
-        BigDecimal exact = BigDecimal.ZERO, abs = BigDecimal.ZERO;
-        for (int i = off; i < off + n; i++) {
-            BigDecimal term = new BigDecimal(x[i]);
-            if (squares) term = term.multiply(term);
-            exact = exact.add(term);
-            abs = abs.add(term.abs());
+    /** The exact sum of n terms, Σ|terms| and γ_{n−1}, in BigDecimal and double. */
+    private record Exact(BigDecimal sum, double allowed) {
+        static Exact of(float[] x, int off, int n, boolean squares) {
+            BigDecimal exact = BigDecimal.ZERO, abs = BigDecimal.ZERO;
+            for (int i = off; i < off + n; i++) {
+                BigDecimal term = new BigDecimal(x[i]);
+                if (squares) term = term.multiply(term);
+                exact = exact.add(term);
+                abs = abs.add(term.abs());
+            }
+            double u = 0x1p-53;
+            int k = Math.max(0, n - 1);
+            return new Exact(exact, k * u / (1 - k * u) * abs.doubleValue());
         }
-        double u = 0x1p-53;
-        double gamma = Math.max(0, n - 1) * u / (1 - Math.max(0, n - 1) * u);
-        double allowed = gamma * abs.doubleValue();
-        double diff = new BigDecimal(s).subtract(exact).abs().doubleValue();
-        if (!(diff <= allowed)) {
-            fail(what + ": " + s + ", exact " + exact.doubleValue() + " (difference " + diff + ", allowed " + allowed + ")");
+
+        /** |s − exact| ≤ γ_{n−1}·Σ|terms|. */
+        void assertWithinBound(String what, double s) {
+            double diff = new BigDecimal(s).subtract(sum).abs().doubleValue();
+            if (!(diff <= allowed)) {
+                fail(what + ": " + s + ", exact " + sum.doubleValue() + " (difference " + diff + ", allowed " + allowed + ")");
+            }
         }
     }
 }
