@@ -3,7 +3,9 @@ package dev.kiln.backend;
 import dev.kiln.kernels.fast.FastClassAxis;
 import dev.kiln.kernels.fast.FastConv;
 import dev.kiln.kernels.fast.FastGemm;
+import dev.kiln.kernels.fast.FastOptim;
 import dev.kiln.kernels.fast.FastPointwise;
+import dev.kiln.kernels.fast.FastReduce;
 import dev.kiln.kernels.fast.Workers;
 
 /**
@@ -13,15 +15,17 @@ import dev.kiln.kernels.fast.Workers;
  *   <li>GEMM: {@link FastGemm} (packed B, tiles of C in parallel, blocked float sums), with the
  *       register-blocked Vector API micro-kernel where the JVM has jdk.incubator.vector.</li>
  *   <li>Convolution: {@link FastConv} (im2col / col2im + FastGemm, parallel over the batch).</li>
- *   <li>Activations: {@link FastPointwise}; softmax family: {@link FastClassAxis} (parallel,
- *       bit-identical to the reference).</li>
- *   <li>Everything else (axpy, scale, sums, the loss kernels, the Gaussian KL, the optimizer
- *       steps) is inherited from {@link ReferenceBackend}: one pass over memory-bound data (or
- *       O(latent) work), which one core runs at memory speed; sums stay in double.</li>
+ *   <li>Activations, axpy, scale: {@link FastPointwise}; the optimizer steps: {@link FastOptim}
+ *       (Vector API, parallel over fixed chunks, bit-identical to the reference); softmax family:
+ *       {@link FastClassAxis} (parallel, bit-identical to the reference).</li>
+ *   <li>sum, sumSquares: {@link FastReduce} (double sums in fixed blocks and eight accumulators:
+ *       the reference's double sum in another order).</li>
+ *   <li>Everything else (the loss kernels, the Gaussian KL) is inherited from
+ *       {@link ReferenceBackend}.</li>
  * </ul>
  * Deterministic: every result is the same bit for bit from run to run and for any thread count
  * (see {@link Workers}). It differs from the reference only by float rounding in GEMM and
- * convolution (float sums here, double sums there).
+ * convolution (float sums here, double sums there) and in the order of the double sums.
  */
 public final class FastCpuBackend extends ReferenceBackend {
     /** One thread per available processor, parallel above {@link Workers#DEFAULT_MIN_PARALLEL_WORK}. */
@@ -99,6 +103,39 @@ public final class FastCpuBackend extends ReferenceBackend {
             case SIGMOID -> FastPointwise.sigmoidBackward(workers, y, dy, dx, n);
             case TANH -> FastPointwise.tanhBackward(workers, y, dy, dx, n);
         }
+    }
+
+    // ---------------------------------------------------------------- elementwise, optimizer, reductions
+
+    @Override
+    public void axpy(float alpha, float[] x, float[] y, int n) {
+        FastPointwise.axpy(workers, alpha, x, y, n);
+    }
+
+    @Override
+    public void scale(float alpha, float[] x, int n) {
+        FastPointwise.scale(workers, alpha, x, n);
+    }
+
+    @Override
+    public double sum(float[] x, int off, int n) {
+        return FastReduce.sum(workers, x, off, n);
+    }
+
+    @Override
+    public double sumSquares(float[] x, int n) {
+        return FastReduce.sumSquares(workers, x, n);
+    }
+
+    @Override
+    public void adamStep(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
+                         float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
+        FastOptim.adam(workers, p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+    }
+
+    @Override
+    public void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay) {
+        FastOptim.sgd(workers, p, g, buf, n, lr, momentum, weightDecay);
     }
 
     @Override

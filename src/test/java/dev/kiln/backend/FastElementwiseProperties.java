@@ -16,7 +16,6 @@ import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
 import static dev.kiln.testing.TestArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Every kernel of the fast backend other than GEMM and convolution computes each element with the
@@ -138,9 +137,7 @@ class FastElementwiseProperties {
         fast.scale(-1.7f, scaleFast, n);
         assertArrayEquals(scaleRef, scaleFast, "scale");
 
-        int off = n / 3;
-        assertEquals(reference.sum(x, off, n - off), fast.sum(x, off, n - off), "sum");
-        assertEquals(reference.sumSquares(x, n), fast.sumSquares(x, n), "sumSquares");
+        // sum and sumSquares add in another order than the reference: FastReduceProperties.
 
         float[] klRef = new float[n], klFast = new float[n];
         reference.gaussianKl(x, y, klRef, n);
