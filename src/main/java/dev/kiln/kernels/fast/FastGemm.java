@@ -101,8 +101,19 @@ public final class FastGemm {
         }
         for (int p0 = 0; p0 < k; p0 += PACK_BLOCK) {
             int p1 = Math.min(k, p0 + PACK_BLOCK);
-            for (int j = 0; j < n; j++) {
-                int bRow = bOff + j * k;                    // B stored [N, K]: B[j, 0]
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {                       // four rows of B at a time: each bRows[p] is
+                int bRow = bOff + j * k;                        // loaded once per four stores. B[j, 0]
+                for (int p = p0; p < p1; p++) {
+                    float[] row = bRows[p];
+                    row[j] = b[bRow + p];
+                    row[j + 1] = b[bRow + k + p];
+                    row[j + 2] = b[bRow + 2 * k + p];
+                    row[j + 3] = b[bRow + 3 * k + p];
+                }
+            }
+            for (; j < n; j++) {
+                int bRow = bOff + j * k;                        // B stored [N, K]: B[j, 0]
                 for (int p = p0; p < p1; p++) bRows[p][j] = b[bRow + p];
             }
         }
