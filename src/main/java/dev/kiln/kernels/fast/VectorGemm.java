@@ -27,9 +27,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Tried and dropped (JDK 17, measured on the 2-core Zen 4): larger register blocks, 8 × 2V
  * (16 accumulators) ran 3.5× slower and 6 × 2V 1.8× slower than 4 × 2V; masked stores for the
- * last panel made the whole kernel 5–8× slower once a tile edge used them. In both cases C2 stops
- * inlining the Vector API calls of a kernel that large and boxes the vectors.
- */
+ * last panel (or a second, scalar store path inside the micro-kernel) made the whole kernel 5–8×
+ * slower once a tile edge used them. Most likely C2 then no longer inlines every Vector API call
+ * of the kernel (-XX:+PrintInlining showed "callee is too large" for VectorSupport calls) and
+ * boxes vectors; so the micro-kernels stay this small and the tail goes through a buffer.
  */
 final class VectorGemm {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
