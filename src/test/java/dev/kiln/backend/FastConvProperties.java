@@ -11,6 +11,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.Example;
+import net.jqwik.api.constraints.IntRange;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +19,7 @@ import java.util.List;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
+import static dev.kiln.backend.ReferenceComparison.FAST_SCALAR_PARALLEL;
 import static dev.kiln.testing.TestArrays.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
 import static dev.kiln.testing.TestArrays.gaussian;
@@ -150,6 +152,48 @@ class FastConvProperties {
             assertArrayEquals(sequentialBias, parallelBias, "backward bias on 1 and 3 threads: " + s);
         }
         collectGeometry(s);
+    }
+
+    /**
+     * Backward weights with more than {@code MAX_WEIGHT_CHUNKS} (8) samples: each chunk then holds
+     * several samples side by side in one GEMM (batch 9–20: 2 or 3 per chunk, a shorter last chunk),
+     * against the reference on the Vector API kernel and on its scalar twin, and 1 vs 3 threads bit
+     * for bit. The generic property above stays at batch ≤ 5, one sample per chunk.
+     */
+    @StatisticsReport(onFailureOnly = true)
+    @Property(tries = 25)
+    void backwardWeightsWithSeveralSamplesPerChunkMatchesTheReference(
+            @ForAll("convCases") ConvCase c, @ForAll @IntRange(min = 9, max = 20) int batch) {
+        ConvShape g = c.shape();
+        ConvShape s = new ConvShape(batch, g.inC(), g.inH(), g.inW(), g.outC(), g.kH(), g.kW(), g.stride(), g.pad(),
+                g.outH(), g.outW());
+        Rng rng = new Rng(c.seed());
+        float[] x = gaussian(rng, s.xSize(), 1f);
+        float[] dy = gaussian(rng, s.ySize(), 1f);
+        float[] dw0 = gaussian(rng, s.wSize(), 1f);
+        float[] dbias0 = gaussian(rng, s.outC(), 1f);
+
+        float[] referenceW = dw0.clone(), referenceBias = dbias0.clone();
+        ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, x, dy, referenceW, referenceBias);
+        float[] absScaleW = abs(dw0), absScaleBias = abs(dbias0);
+        ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, abs(x), abs(dy), absScaleW, absScaleBias);
+        int terms = s.batch() * s.outH() * s.outW();
+        float[][] byPath = new float[3][];
+        FastCpuBackend[] paths = {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL, FAST_SCALAR_PARALLEL};
+        for (int q = 0; q < paths.length; q++) {
+            float[] dw = dw0.clone(), dbias = dbias0.clone();
+            paths[q].conv2dBackwardWeights(s, x, dy, dw, dbias);
+            String what = "backward weights, " + paths[q].threads() + " threads, vector " + paths[q].vector() + ", " + s;
+            assertWithinRoundingOfReference(what, dw, referenceW, absScaleW, terms);
+            assertWithinRoundingOfReference(what + " (bias)", dbias, referenceBias, absScaleBias, terms);
+            byPath[q] = dw;
+        }
+        assertArrayEquals(byPath[0], byPath[1], "backward weights on 1 and 3 threads: " + s);
+        Statistics.label("samples per chunk").collect((batch + 7) / 8);
+        Statistics.label("samples per chunk").coverage(cov -> {
+            cov.check(2).count(n -> n > 0);
+            cov.check(3).count(n -> n > 0);
+        });
     }
 
     /** The VAE's layers (Conv2d 10→32 on 30×30, 32→64 on 15×15, stride 2, pad 1) at batch 3. */
