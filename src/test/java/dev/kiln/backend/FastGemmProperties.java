@@ -209,6 +209,35 @@ class FastGemmProperties {
         assertEquals(ns.length * ms.length, cases);
     }
 
+    /**
+     * The GEMM's scratch (packed B, the tail buffer of a partial last panel, the scalar twin's
+     * accumulator rows) is sized by the call itself: on a thread that has run no kernel yet, the
+     * result is the same as on this thread, on both paths. M = 6 (a group of four rows and two
+     * single rows), N = 37 (a partial panel), K = 130 (two blocks), accumulating.
+     */
+    @Example
+    void theGemmSizesItsScratchOnAThreadThatHasNone() throws Exception {
+        int m = 6, n = 37, k = 130;
+        Rng rng = new Rng(29);
+        float[] a = gaussian(rng, m * k, 1f), b = gaussian(rng, k * n, 1f), c0 = gaussian(rng, m * n, 1f);
+        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, new FastCpuBackend(1, Long.MAX_VALUE, false)}) {
+            float[] here = c0.clone(), fresh = c0.clone();
+            fast.gemm(false, true, m, n, k, a, 0, b, 0, here, 0, true);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    fast.gemm(false, true, m, n, k, a, 0, b, 0, fresh, 0, true);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            if (failure[0] != null) throw new AssertionError("on a fresh thread: " + failure[0], failure[0]);
+            assertArrayEquals(here, fresh, "vector " + fast.vector() + ", on a fresh thread");
+        }
+    }
+
     @Example
     void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
         int n = 3;

@@ -32,6 +32,8 @@ import java.util.Arrays;
 public final class FastConv {
     /** At most this many partial weight gradients in backward weights. */
     static final int MAX_WEIGHT_CHUNKS = 8;
+    /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
+    static final int GEMM_SAMPLES = 16;
 
     private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
@@ -96,7 +98,8 @@ public final class FastConv {
      *   dyᵀ_g  [S·P, Co]  dyᵀ_g[s·P + t, o] = dy[b, o, t]                      (packed B rows)
      *   dwᵀ_g  [K, Co]  = col_g·dyᵀ_g                                          GEMM [K, S·P]·[S·P, Co]
      * </pre>
-     * The partials dwᵀ_g are then added in chunk order and transposed into dw. This replaces one
+     * (A chunk of more than {@link #GEMM_SAMPLES} samples runs several such GEMMs, each adding into
+     * the chunk's partial.) The partials dwᵀ_g are then added in chunk order and transposed into dw. This replaces one
      * small GEMM per sample ([Co, P]·[P, K], with a transposing im2col whose loops are kernel-width
      * short) by one GEMM per chunk whose rows (K) and summed length (S·P) are long.
      */
@@ -115,31 +118,36 @@ public final class FastConv {
         Workers perChunkWorkers = chunks > 1 ? workers : workers.sequential();
         Workers inGemm = chunks > 1 ? workers.sequential() : workers;
         perChunkWorkers.forEach(chunks, work, g -> {
-            int b0 = g * perChunk;
-            int samples = Math.min(batch, b0 + perChunk) - b0;      // S
-            int length = samples * positions;                       // S·P: the GEMM's summed dimension
             int biasOff = g * outC;                                 // partialBias[g, 0]
             Arrays.fill(partialBias, biasOff, biasOff + outC, 0.0);
-            float[] col = COLUMNS_FLAT.floats(kSize * length);                          // col_g [K, S·P]
-            float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));     // dyᵀ_g rows [S·P][≥ Co]
-            for (int s = 0; s < samples; s++) {
-                int b = b0 + s;
-                int xOff = b * inC * inH * inW;                      // x[b, 0, 0, 0]
-                int yOff = b * outC * positions;                     // dy[b, 0, 0]
-                int p0 = s * positions;                              // p of (s, t = 0)
-                im2colFlat(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, p0, length);
-                for (int o = 0; o < outC; o++) {
-                    int yRow = yOff + o * positions;                 // dy[b, o, 0]
-                    double acc = 0;
-                    for (int t = 0; t < positions; t++) {
-                        float v = dy[yRow + t];
-                        dyT[p0 + t][o] = v;
-                        acc += v;
+            int chunkEnd = Math.min(batch, (g + 1) * perChunk);
+            // The chunk's samples in groups of at most GEMM_SAMPLES, one GEMM each, so that the
+            // scratch stays bounded at any batch size; groups after the first add into the partial.
+            for (int b0 = g * perChunk; b0 < chunkEnd; b0 += GEMM_SAMPLES) {
+                int samples = Math.min(chunkEnd, b0 + GEMM_SAMPLES) - b0;   // S
+                int length = samples * positions;                         // S·P: the GEMM's summed dimension
+                float[] col = COLUMNS_FLAT.floats(kSize * length);                        // col_g [K, S·P]
+                float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));   // dyᵀ_g rows [S·P][≥ Co]
+                for (int s = 0; s < samples; s++) {
+                    int b = b0 + s;
+                    int xOff = b * inC * inH * inW;                  // x[b, 0, 0, 0]
+                    int yOff = b * outC * positions;                 // dy[b, 0, 0]
+                    int p0 = s * positions;                          // p of (s, t = 0)
+                    im2colFlat(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, p0, length);
+                    for (int o = 0; o < outC; o++) {
+                        int yRow = yOff + o * positions;             // dy[b, o, 0]
+                        double acc = 0;
+                        for (int t = 0; t < positions; t++) {
+                            float v = dy[yRow + t];
+                            dyT[p0 + t][o] = v;
+                            acc += v;
+                        }
+                        partialBias[biasOff + o] += acc;
                     }
-                    partialBias[biasOff + o] += acc;
                 }
+                FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize,
+                        b0 > g * perChunk);
             }
-            FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize, false);
         });
         // Sum the partials in chunk order, then add into the caller's gradients (dw[o, kk] ↔ dwᵀ[kk, o]).
         for (int o = 0; o < outC; o++) {
