@@ -18,6 +18,7 @@ import java.util.List;
 
 import static dev.kiln.backend.ReferenceComparison.FAST_ALWAYS_PARALLEL;
 import static dev.kiln.backend.ReferenceComparison.FAST_ONE_THREAD;
+import static dev.kiln.backend.ReferenceComparison.FAST_SCALAR_PARALLEL;
 import static dev.kiln.testing.TestArrays.abs;
 import static dev.kiln.backend.ReferenceComparison.assertWithinRoundingOfReference;
 import static dev.kiln.testing.TestArrays.gaussian;
@@ -150,6 +151,96 @@ class FastConvProperties {
             assertArrayEquals(sequentialBias, parallelBias, "backward bias on 1 and 3 threads: " + s);
         }
         collectGeometry(s);
+    }
+
+    /**
+     * Backward weights with more than {@code MAX_WEIGHT_CHUNKS} (8) samples: each chunk then holds
+     * several samples side by side in one GEMM (batch 9–20: 2 or 3 per chunk, a shorter last chunk;
+     * batch 129–150: more than {@code GEMM_SAMPLES} (16) per chunk, so two GEMMs add into one partial),
+     * against the reference on the Vector API kernel and on its scalar twin, and 1 vs 3 threads bit
+     * for bit. The generic property above stays at batch ≤ 5, one sample per chunk.
+     */
+    @StatisticsReport(onFailureOnly = true)
+    @Property(tries = 25)
+    void backwardWeightsWithSeveralSamplesPerChunkMatchesTheReference(
+            @ForAll("convCases") ConvCase c, @ForAll("batchesPastEightChunks") int batch) {
+        ConvShape g = c.shape();
+        ConvShape s = new ConvShape(batch, g.inC(), g.inH(), g.inW(), g.outC(), g.kH(), g.kW(), g.stride(), g.pad(),
+                g.outH(), g.outW());
+        Rng rng = new Rng(c.seed());
+        float[] x = gaussian(rng, s.xSize(), 1f);
+        float[] dy = gaussian(rng, s.ySize(), 1f);
+        float[] dw0 = gaussian(rng, s.wSize(), 1f);
+        float[] dbias0 = gaussian(rng, s.outC(), 1f);
+
+        float[] referenceW = dw0.clone(), referenceBias = dbias0.clone();
+        ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, x, dy, referenceW, referenceBias);
+        float[] absScaleW = abs(dw0), absScaleBias = abs(dbias0);
+        ReferenceBackend.INSTANCE.conv2dBackwardWeights(s, abs(x), abs(dy), absScaleW, absScaleBias);
+        int terms = s.batch() * s.outH() * s.outW();
+        float[][] byPath = new float[3][];
+        FastCpuBackend[] paths = {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL, FAST_SCALAR_PARALLEL};
+        for (int q = 0; q < paths.length; q++) {
+            float[] dw = dw0.clone(), dbias = dbias0.clone();
+            paths[q].conv2dBackwardWeights(s, x, dy, dw, dbias);
+            String what = "backward weights, " + paths[q].threads() + " threads, vector " + paths[q].vector() + ", " + s;
+            assertWithinRoundingOfReference(what, dw, referenceW, absScaleW, terms);
+            assertWithinRoundingOfReference(what + " (bias)", dbias, referenceBias, absScaleBias, terms);
+            byPath[q] = dw;
+        }
+        assertArrayEquals(byPath[0], byPath[1], "backward weights on 1 and 3 threads: " + s);
+        int perChunk = (batch + 7) / 8;
+        Statistics.label("samples per chunk").collect(perChunk <= 16 ? String.valueOf(perChunk) : "> 16: two GEMMs");
+        Statistics.label("samples per chunk").coverage(cov -> {
+            cov.check("2").count(n -> n > 0);
+            cov.check("3").count(n -> n > 0);
+            cov.check("> 16: two GEMMs").count(n -> n > 0);
+        });
+    }
+
+    /** Batches of 9–20 (2 or 3 samples per chunk), and 129–150 (17–19: more than one GEMM per chunk). */
+    @Provide
+    Arbitrary<Integer> batchesPastEightChunks() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.integers().between(9, 20)),
+                Tuple.of(1, Arbitraries.integers().between(129, 150)));
+    }
+
+    /**
+     * Every scratch buffer is sized by the call that needs it: on a thread that has run no kernel
+     * yet (its scratch is empty), forward, backward data and backward weights (batch 9: several
+     * chunks) give the same bits as on this thread. A buffer asked for too small fails there, where
+     * on a thread whose buffers earlier calls have grown it would go unnoticed.
+     */
+    @Example
+    void theConvolutionsSizeTheirScratchOnAThreadThatHasNone() throws Exception {
+        ConvShape s = ConvShape.conv(9, 3, 7, 6, 5, 3, 2, 1);
+        Rng rng = new Rng(23);
+        float[] x = gaussian(rng, s.xSize(), 1f), w = gaussian(rng, s.wSize(), 0.5f);
+        float[] bias = gaussian(rng, s.outC(), 1f), dy = gaussian(rng, s.ySize(), 1f);
+        java.util.function.Supplier<float[][]> all = () -> {
+            float[] y = new float[s.ySize()], dx = new float[s.xSize()], dw = new float[s.wSize()];
+            float[] dbias = new float[s.outC()];
+            FAST_ONE_THREAD.conv2dForward(s, x, w, bias, y);
+            FAST_ONE_THREAD.conv2dBackwardData(s, dy, w, dx);
+            FAST_ONE_THREAD.conv2dBackwardWeights(s, x, dy, dw, dbias);
+            return new float[][] {y, dx, dw, dbias};
+        };
+        float[][] here = all.get();
+        float[][][] fresh = new float[1][][];
+        Throwable[] failure = new Throwable[1];
+        Thread t = new Thread(() -> {
+            try {
+                fresh[0] = all.get();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        t.start();
+        t.join();
+        if (failure[0] != null) throw new AssertionError("on a fresh thread: " + failure[0], failure[0]);
+        String[] names = {"y", "dx", "dw", "dbias"};
+        for (int q = 0; q < names.length; q++) assertArrayEquals(here[q], fresh[0][q], names[q] + " on a fresh thread");
     }
 
     /** The VAE's layers (Conv2d 10→32 on 30×30, 32→64 on 15×15, stride 2, pad 1) at batch 3. */

@@ -165,6 +165,79 @@ class FastGemmProperties {
         }
     }
 
+    /**
+     * The edges of the Vector API kernel, which writes its block sums straight into C: N one below,
+     * at and one above a multiple of the 2-vector panel (32 columns with AVX-512, 16 with AVX2) and
+     * of the tile width 256, so the last panel of a tile goes through the tail buffer; M from 1 to 9
+     * (groups of four rows, then single rows); K at and around the block of 128 (the first block is
+     * stored, later ones added). Accumulating and not, against the reference on both paths, 1 vs 3
+     * threads bit for bit, and the guard band past C untouched.
+     */
+    @Example
+    void theVectorKernelsPanelTileAndBlockEdgesMatchTheReference() {
+        int[] ns = {1, 15, 16, 17, 31, 32, 33, 63, 255, 256, 257, 289};
+        int[] ms = {1, 2, 3, 4, 5, 7, 8, 9};
+        int[] ks = {1, 127, 128, 129, 257};
+        Rng rng = new Rng(17);
+        int cases = 0;
+        for (int n : ns) {
+            for (int m : ms) {
+                int k = ks[(n + m) % ks.length];
+                boolean accumulate = (n + m) % 2 == 0;
+                boolean transA = n % 2 == 0, transB = m % 3 == 0;
+                GemmCase g = new GemmCase(transA, transB, m, n, k, 3, 1, 2, accumulate, 0);
+                float[] a = gaussian(rng, 3 + m * k, 1f);
+                float[] b = gaussian(rng, 1 + k * n, 1f);
+                float[] c0 = gaussian(rng, 2 + m * n + GUARD, 1f);
+                float[] reference = c0.clone();
+                gemm(ReferenceBackend.INSTANCE, g, a, b, reference);
+                float[] absScale = new float[c0.length];
+                if (accumulate) {
+                    for (int i = 2; i < 2 + m * n; i++) absScale[i] = Math.abs(c0[i]);
+                }
+                gemm(ReferenceBackend.INSTANCE, g, abs(a), abs(b), absScale);
+                float[] one = c0.clone(), three = c0.clone(), scalar = c0.clone();
+                gemm(FAST_ONE_THREAD, g, a, b, one);
+                gemm(FAST_ALWAYS_PARALLEL, g, a, b, three);
+                gemm(FAST_SCALAR_PARALLEL, g, a, b, scalar);
+                assertWithinRoundingOfReference("vector " + g, one, reference, absScale, summationDepth(k));
+                assertWithinRoundingOfReference("scalar " + g, scalar, reference, absScale, summationDepth(k));
+                assertArrayEquals(one, three, "1 and 3 threads: " + g);
+                cases++;
+            }
+        }
+        assertEquals(ns.length * ms.length, cases);
+    }
+
+    /**
+     * The GEMM's scratch (packed B, the tail buffer of a partial last panel, the scalar twin's
+     * accumulator rows) is sized by the call itself: on a thread that has run no kernel yet, the
+     * result is the same as on this thread, on both paths. M = 6 (a group of four rows and two
+     * single rows), N = 37 (a partial panel), K = 130 (two blocks), accumulating.
+     */
+    @Example
+    void theGemmSizesItsScratchOnAThreadThatHasNone() throws Exception {
+        int m = 6, n = 37, k = 130;
+        Rng rng = new Rng(29);
+        float[] a = gaussian(rng, m * k, 1f), b = gaussian(rng, k * n, 1f), c0 = gaussian(rng, m * n, 1f);
+        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, new FastCpuBackend(1, Long.MAX_VALUE, false)}) {
+            float[] here = c0.clone(), fresh = c0.clone();
+            fast.gemm(false, true, m, n, k, a, 0, b, 0, here, 0, true);
+            Throwable[] failure = new Throwable[1];
+            Thread t = new Thread(() -> {
+                try {
+                    fast.gemm(false, true, m, n, k, a, 0, b, 0, fresh, 0, true);
+                } catch (Throwable e) {
+                    failure[0] = e;
+                }
+            });
+            t.start();
+            t.join();
+            if (failure[0] != null) throw new AssertionError("on a fresh thread: " + failure[0], failure[0]);
+            assertArrayEquals(here, fresh, "vector " + fast.vector() + ", on a fresh thread");
+        }
+    }
+
     @Example
     void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
         int n = 3;

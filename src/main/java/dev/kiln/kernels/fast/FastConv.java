@@ -32,11 +32,14 @@ import java.util.Arrays;
 public final class FastConv {
     /** At most this many partial weight gradients in backward weights. */
     static final int MAX_WEIGHT_CHUNKS = 8;
+    /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
+    static final int GEMM_SAMPLES = 16;
 
     private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
-    private static final Scratch COLUMNS_TRANSPOSED = new Scratch(); // col_bᵀ rows  [P][≥ K]
+    private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
+    private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co]
     private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P]
-    private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, Co, K]
+    private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, K, Co]
     private static final Scratch PARTIAL_DBIAS = new Scratch();      // [chunks, Co], in double
 
     private FastConv() {}
@@ -87,6 +90,18 @@ public final class FastConv {
     /**
      * dw += Σ_b dy_b·col_bᵀ;  dbias[o] += Σ_{b,t} dy[b, o, t] (unless dbias is null).
      * See {@link dev.kiln.kernels.Conv#backwardWeights}.
+     *
+     * <p>One GEMM per chunk of samples, in the transposed form dwᵀ = col·dyᵀ, with the samples of
+     * the chunk side by side along the summed dimension (S samples: S·P values of p):
+     * <pre>
+     *   col_g  [K, S·P]   col_g[kk, s·P + t] = col_b[kk, t]   for b = b₀ + s   (im2col, flat)
+     *   dyᵀ_g  [S·P, Co]  dyᵀ_g[s·P + t, o] = dy[b, o, t]                      (packed B rows)
+     *   dwᵀ_g  [K, Co]  = col_g·dyᵀ_g                                          GEMM [K, S·P]·[S·P, Co]
+     * </pre>
+     * (A chunk of more than {@link #GEMM_SAMPLES} samples runs several such GEMMs, each adding into
+     * the chunk's partial.) The partials dwᵀ_g are then added in chunk order and transposed into dw. This replaces one
+     * small GEMM per sample ([Co, P]·[P, K], with a transposing im2col whose loops are kernel-width
+     * short) by one GEMM per chunk whose rows (K) and summed length (S·P) are long.
      */
     public static void backwardWeights(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
                                        int kW, int stride, int pad, int outH, int outW, float[] x, float[] dy,
@@ -98,36 +113,50 @@ public final class FastConv {
         int chunks = weightChunks(batch);
         int perChunk = Workers.ceilDiv(batch, chunks);
         long work = (long) batch * outC * kSize * positions;
-        float[] partialW = PARTIAL_DW.floats(chunks * wSize);          // [chunks, Co, K]
+        float[] partialWT = PARTIAL_DW.floats(chunks * wSize);         // [chunks, K, Co]
         double[] partialBias = PARTIAL_DBIAS.doubles(chunks * outC);   // [chunks, Co]
         Workers perChunkWorkers = chunks > 1 ? workers : workers.sequential();
         Workers inGemm = chunks > 1 ? workers.sequential() : workers;
         perChunkWorkers.forEach(chunks, work, g -> {
-            int wOff = g * wSize;                  // partialW[g, 0, 0]
-            int biasOff = g * outC;                // partialBias[g, 0]
-            Arrays.fill(partialW, wOff, wOff + wSize, 0f);
+            int biasOff = g * outC;                                 // partialBias[g, 0]
             Arrays.fill(partialBias, biasOff, biasOff + outC, 0.0);
-            float[][] colT = COLUMNS_TRANSPOSED.rows(positions, FastGemm.rowLength(kSize));
-            for (int b = g * perChunk; b < Math.min(batch, (g + 1) * perChunk); b++) {
-                int xOff = b * inC * inH * inW;
-                int yOff = b * outC * positions;
-                im2colTransposed(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, colT);
-                FastGemm.gemmPackedB(inGemm, false, outC, kSize, positions, dy, yOff, colT, partialW, wOff, true);
-                if (dbias != null) {
+            int chunkEnd = Math.min(batch, (g + 1) * perChunk);
+            // The chunk's samples in groups of at most GEMM_SAMPLES, one GEMM each, so that the
+            // scratch stays bounded at any batch size; groups after the first add into the partial.
+            for (int b0 = g * perChunk; b0 < chunkEnd; b0 += GEMM_SAMPLES) {
+                int samples = Math.min(chunkEnd, b0 + GEMM_SAMPLES) - b0;   // S
+                int length = samples * positions;                         // S·P: the GEMM's summed dimension
+                float[] col = COLUMNS_FLAT.floats(kSize * length);                        // col_g [K, S·P]
+                float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));   // dyᵀ_g rows [S·P][≥ Co]
+                for (int s = 0; s < samples; s++) {
+                    int b = b0 + s;
+                    int xOff = b * inC * inH * inW;                  // x[b, 0, 0, 0]
+                    int yOff = b * outC * positions;                 // dy[b, 0, 0]
+                    int p0 = s * positions;                          // p of (s, t = 0)
+                    im2colFlat(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, p0, length);
                     for (int o = 0; o < outC; o++) {
-                        int yRow = yOff + o * positions;
+                        int yRow = yOff + o * positions;             // dy[b, o, 0]
                         double acc = 0;
-                        for (int t = 0; t < positions; t++) acc += dy[yRow + t];
+                        for (int t = 0; t < positions; t++) {
+                            float v = dy[yRow + t];
+                            dyT[p0 + t][o] = v;
+                            acc += v;
+                        }
                         partialBias[biasOff + o] += acc;
                     }
                 }
+                FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize,
+                        b0 > g * perChunk);
             }
         });
-        // Sum the partials in chunk order, then add into the caller's gradients.
-        for (int i = 0; i < wSize; i++) {
-            float sum = partialW[i];
-            for (int g = 1; g < chunks; g++) sum += partialW[g * wSize + i];
-            dw[i] += sum;
+        // Sum the partials in chunk order, then add into the caller's gradients (dw[o, kk] ↔ dwᵀ[kk, o]).
+        for (int o = 0; o < outC; o++) {
+            for (int kk = 0; kk < kSize; kk++) {
+                int i = kk * outC + o;                               // partialWT[0, kk, o]
+                float sum = partialWT[i];
+                for (int g = 1; g < chunks; g++) sum += partialWT[g * wSize + i];
+                dw[o * kSize + kk] += sum;
+            }
         }
         if (dbias != null) {
             for (int o = 0; o < outC; o++) {
@@ -176,31 +205,31 @@ public final class FastConv {
         }
     }
 
-    /** colT[t][kk] = col[kk][t] (see {@link #im2col}), written directly. Rows are [P][≥ K]. */
-    static void im2colTransposed(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride,
-                                 int pad, int outH, int outW, float[][] colT) {
-        for (int i = 0; i < outH; i++) {
-            for (int j = 0; j < outW; j++) {
-                float[] row = colT[i * outW + j];
-                // The kernel window of output (i, j) lies inside the image for p in [pStart, pEnd), q in [qStart, qEnd).
-                int r0 = i * stride - pad;                                // input row under p = 0
-                int c0 = j * stride - pad;                                // input column under q = 0
-                int pStart = Math.min(kH, Math.max(0, -r0));
-                int pEnd = Math.max(pStart, Math.min(kH, inH - r0));
-                int qStart = Math.min(kW, Math.max(0, -c0));
-                int qEnd = Math.max(qStart, Math.min(kW, inW - c0));
-                for (int c = 0; c < inC; c++) {
-                    int xPlane = xOff + c * inH * inW;
-                    int kkPlane = c * kH * kW;                            // kk of (c, 0, 0)
-                    Arrays.fill(row, kkPlane, kkPlane + pStart * kW, 0f);              // rows above the image
-                    for (int p = pStart; p < pEnd; p++) {
-                        int kk0 = kkPlane + p * kW;                       // kk of (c, p, 0)
-                        int xRow = xPlane + (r0 + p) * inW + c0;          // x[b, c, r0 + p, c0]
-                        Arrays.fill(row, kk0, kk0 + qStart, 0f);
-                        for (int q = qStart; q < qEnd; q++) row[kk0 + q] = x[xRow + q];
-                        Arrays.fill(row, kk0 + qEnd, kk0 + kW, 0f);
+    /**
+     * The same columns as {@link #im2col}, into a flat matrix: col[kk·rowStride + colOff + t] =
+     * col_b[kk, t] for t in [0, P). Several samples go side by side in one matrix (colOff = s·P).
+     */
+    static void im2colFlat(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
+                           int outH, int outW, float[] col, int colOff, int rowStride) {
+        int positions = outH * outW;
+        for (int c = 0; c < inC; c++) {
+            int xPlane = xOff + c * inH * inW;                           // x[b, c, 0, 0]
+            for (int p = 0; p < kH; p++) {
+                int iStart = firstInside(p, stride, pad, outH);
+                int iEnd = endInside(p, stride, pad, inH, outH, iStart);
+                for (int q = 0; q < kW; q++) {
+                    int jStart = firstInside(q, stride, pad, outW);
+                    int jEnd = endInside(q, stride, pad, inW, outW, jStart);
+                    int row = ((c * kH + p) * kW + q) * rowStride + colOff;  // col[kk, colOff]
+                    Arrays.fill(col, row, row + iStart * outW, 0f);          // rows of padding above
+                    Arrays.fill(col, row + iEnd * outW, row + positions, 0f); // and below
+                    for (int i = iStart; i < iEnd; i++) {
+                        int t0 = row + i * outW;                             // col[kk, colOff + (i, 0)]
+                        int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
+                        Arrays.fill(col, t0, t0 + jStart, 0f);               // padding left
+                        for (int j = jStart; j < jEnd; j++) col[t0 + j] = x[x0 + (j - jStart) * stride];
+                        Arrays.fill(col, t0 + jEnd, t0 + outW, 0f);          // padding right
                     }
-                    Arrays.fill(row, kkPlane + pEnd * kW, kkPlane + kH * kW, 0f);      // rows below the image
                 }
             }
         }

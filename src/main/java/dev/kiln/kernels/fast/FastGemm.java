@@ -14,9 +14,11 @@ import java.util.Arrays;
  *   <li>Cut C into tiles of {@link #MC} rows × {@link #NC} columns; one tile is one task, so each
  *       element of C is computed by exactly one task.</li>
  *   <li>In a tile, for each block of {@link #KC} values of p (so that the block of B stays in
- *       cache), for each row i: {@code acc_i[j] += A(i, p)·bRows[p][j]} over the tile's j, in
- *       i-k-j order: the inner loop runs over contiguous memory.</li>
- *   <li>Copy the tile's accumulator rows into C.</li>
+ *       cache): with the Vector API, {@link VectorGemm#addBlock} sums the block for 4 rows × 2
+ *       vectors in registers and adds it straight into C (stores it, for the first block when not
+ *       accumulating). The scalar twin sums each row i as {@code acc_i[j] += A(i, p)·bRows[p][j]}
+ *       over the tile's j, in i-k-j order (the inner loop runs over contiguous memory), into
+ *       accumulator rows that it copies into C at the end.</li>
  * </ol>
  *
  * <p>Why separate row arrays for B and for the accumulator: HotSpot's C2 (JDK 17) vectorizes
@@ -45,7 +47,7 @@ public final class FastGemm {
     static final int PACK_BLOCK = 64;
 
     private static final Scratch PACKED_B = new Scratch();   // bRows: [K][≥ N], on the calling thread
-    private static final Scratch TILE_ACC = new Scratch();   // acc:   [MC][≥ N], on the tile's thread
+    private static final Scratch TILE_ACC = new Scratch();   // acc:   [MC][≥ N], on the tile's thread (scalar twin)
     private static final Scratch BLOCK_ACC = new Scratch();  // one block of p: [MC][≥ N], same thread
 
     private FastGemm() {}
@@ -101,8 +103,19 @@ public final class FastGemm {
         }
         for (int p0 = 0; p0 < k; p0 += PACK_BLOCK) {
             int p1 = Math.min(k, p0 + PACK_BLOCK);
-            for (int j = 0; j < n; j++) {
-                int bRow = bOff + j * k;                    // B stored [N, K]: B[j, 0]
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {                       // four rows of B at a time: each bRows[p] is
+                int bRow = bOff + j * k;                        // loaded once per four stores. B[j, 0]
+                for (int p = p0; p < p1; p++) {
+                    float[] row = bRows[p];
+                    row[j] = b[bRow + p];
+                    row[j + 1] = b[bRow + k + p];
+                    row[j + 2] = b[bRow + 2 * k + p];
+                    row[j + 3] = b[bRow + 3 * k + p];
+                }
+            }
+            for (; j < n; j++) {
+                int bRow = bOff + j * k;                        // B stored [N, K]: B[j, 0]
                 for (int p = p0; p < p1; p++) bRows[p][j] = b[bRow + p];
             }
         }
@@ -113,6 +126,13 @@ public final class FastGemm {
                              float[] a, int aOff, int aRowStride, int aColStride, float[][] bRows,
                              float[] c, int cOff, boolean accumulate) {
         int rows = i1 - i0;
+        if (vector && k > 0) {                               // the Vector API micro-kernel, straight into C
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                VectorGemm.addBlock(i0, rows, j0, j1, p0, Math.min(k, p0 + KC), a, aOff, aRowStride, aColStride,
+                        bRows, c, cOff, n, accumulate || p0 > 0);
+            }
+            return;
+        }
         float[][] acc = TILE_ACC.rows(rows, rowLength(n));  // acc[r][j] ↔ C[i0 + r, j], j in [j0, j1)
         for (int r = 0; r < rows; r++) {
             int cRow = cOff + (i0 + r) * n;                  // C[i0 + r, 0]
@@ -122,14 +142,7 @@ public final class FastGemm {
                 Arrays.fill(acc[r], j0, j1, 0f);
             }
         }
-        if (vector) {                                        // the Vector API micro-kernel
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                VectorGemm.addBlock(i0, rows, j0, j1, p0, Math.min(k, p0 + KC), a, aOff, aRowStride, aColStride,
-                        bRows, acc);
-            }
-        } else {
-            scalarBlocks(rows, i0, j0, j1, k, a, aOff, aRowStride, aColStride, bRows, acc);
-        }
+        scalarBlocks(rows, i0, j0, j1, k, a, aOff, aRowStride, aColStride, bRows, acc);
         for (int r = 0; r < rows; r++) {
             System.arraycopy(acc[r], j0, c, cOff + (i0 + r) * n + j0, j1 - j0);
         }
