@@ -78,6 +78,21 @@ public final class FastMath {
 
     private FastMath() {}
 
+    /**
+     * y[i] = exp(x[i]) for i in [0, n): {@link VectorMath#exp} on the whole vectors if {@code vector}
+     * and the JVM has the Vector API, then {@link #exp(float)} for the rest (the same bits either way).
+     */
+    public static void exp(boolean vector, float[] x, float[] y, int n) {
+        int i = vector && Simd.AVAILABLE ? VectorMath.exp(x, y, n) : 0;
+        for (; i < n; i++) y[i] = exp(x[i]);
+    }
+
+    /** y[i] = log(x[i]) for i in [0, n), as {@link #exp(boolean, float[], float[], int)}. */
+    public static void log(boolean vector, float[] x, float[] y, int n) {
+        int i = vector && Simd.AVAILABLE ? VectorMath.log(x, y, n) : 0;
+        for (; i < n; i++) y[i] = log(x[i]);
+    }
+
     /** e^x in float, within {@link #EXP_MAX_ULP} ulp; the steps are in the class comment. */
     public static float exp(float x) {
         float xc = Math.min(Math.max(x, EXP_LO), EXP_HI);                 // 1. (NaN stays NaN)

@@ -56,6 +56,20 @@ final class VectorMath {
         return FloatVector.broadcast(SPECIES, v);
     }
 
+    /** y[i] = exp(x[i]) for the whole vectors of [0, n); returns the first i left for the scalar tail. */
+    static int exp(float[] x, float[] y, int n) {
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) exp(FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
+        return i;
+    }
+
+    /** y[i] = log(x[i]) for the whole vectors of [0, n); returns the first i left for the scalar tail. */
+    static int log(float[] x, float[] y, int n) {
+        int i = 0;
+        for (; i + LANES <= n; i += LANES) log(FloatVector.fromArray(SPECIES, x, i)).intoArray(y, i);
+        return i;
+    }
+
     /** Lane-wise {@link FastMath#exp}. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);                                   // 1.
