@@ -68,7 +68,7 @@ public final class FastLoss {
                                             int classes, int inner, float scale, float[] dx) {
         boolean vector = workers.vector();
         FastClassAxis.forEachPiece(workers, rows, inner, FastClassAxis.expCost(classes), (t, b, s0, s1) -> {
-            float[] k = COEFFICIENTS.floats(s1 - s0);
+            float[] k = COEFFICIENTS.floats(FastClassAxis.CELLS);   // a piece has ≤ CELLS cells
             for (int s = s0; s < s1; s++) {
                 double wt = weights == null ? 1.0 : weights[targets[b * inner + s]];
                 k[s - s0] = (float) (scale * wt);
@@ -112,8 +112,8 @@ public final class FastLoss {
     public static void focalBackward(Workers workers, float[] logp, int[] targets, float[] alpha, float gamma,
                                      int rows, int classes, int inner, float scale, float[] dx) {
         boolean vector = workers.vector();
-        FastClassAxis.forEachPiece(workers, rows, inner, FastClassAxis.expCost(classes + 2), (task, b, s0, s1) -> {
-            float[] k = COEFFICIENTS.floats(s1 - s0);
+        FastClassAxis.forEachPiece(workers, rows, inner, FastClassAxis.expCost(classes), (task, b, s0, s1) -> {
+            float[] k = COEFFICIENTS.floats(FastClassAxis.CELLS);   // a piece has ≤ CELLS cells
             for (int s = s0; s < s1; s++) {
                 int t = targets[b * inner + s];
                 double at = alpha == null ? 1.0 : alpha[t];
@@ -152,7 +152,7 @@ public final class FastLoss {
         double[] partial = new double[Workers.ceilDiv(n, BCE_CHUNK)];
         workers.forEach(partial.length, (long) n * BCE_COST, task -> {
             int i0 = task * BCE_CHUNK, i1 = Math.min(n, i0 + BCE_CHUNK);
-            float[] loss = LOSSES.floats(i1 - i0);
+            float[] loss = LOSSES.floats(BCE_CHUNK);
             int i = vector ? VectorLoss.bceTerms(x, t, i0, i1, loss) : i0;
             for (; i < i1; i++) loss[i - i0] = bceTerm(x[i], t[i]);
             double acc = 0;
