@@ -116,11 +116,11 @@ class FastLossProperties {
                         2 * U * (classes + 4 + Math.abs(lseRef[cell])) + refError);
                 for (int c = 0; c < classes; c++) {
                     int i = base + c * inner;
-                    double xm = Math.abs((double) x[i] - m), ref = referenceError(x[i], m);
+                    double xm = Math.abs((double) x[i] - m), refErr = referenceError(x[i], m);
                     assertClose("logSoftmax", i, logSoftmax0[i], logSoftmaxRef[i],
-                            2 * U * (classes + 4 + xm + Math.abs(logSoftmaxRef[i])) + ref);
+                            2 * U * (classes + 4 + xm + Math.abs(logSoftmaxRef[i])) + refErr);
                     assertClose("softmax", i, softmax0[i], softmaxRef[i],
-                            (2 * U * (classes + 8 + xm) + ref) * softmaxRef[i] + 4 * Float.MIN_VALUE);
+                            (2 * U * (classes + 8 + xm) + refErr) * softmaxRef[i] + 4 * Float.MIN_VALUE);
                 }
             }
         }
