@@ -33,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *   log-softmax            2u·(C + 4 + |x − m| + |y|)                  m = max over the classes
  *   softmax                2u·(C + 8 + |x − m|)·y  + 4·2⁻¹⁴⁹            (subnormal results)
  *   CE / focal backward    2u·(|k|·(2p + 2|p − [c = t]|) + |dx|)        k = scale·w[t] (·G), p = exp(ℓ)
- *   BCE term               2u·(|x| + 6·log1p(e^−|x|) + |loss|)
+ *   BCE term               2u·(|x·t| + |max(x, 0) − x·t| + 6·log1p(e^−|x|) + |loss|)   (|x·t| only if 0 < t < 1)
  *   BCE backward           2u·(|scale|·(4σ + |σ − t|) + |dx|)
  *   sums                   Σ of the terms' bounds + 1e−12·Σ|terms|      (partials in double)
  * </pre>
@@ -299,7 +299,7 @@ class FastLossProperties {
         for (int i = 0; i < n; i++) {
             double xi = x[i], l1p = Math.log1p(Math.exp(-Math.abs(xi)));
             double term = Math.max(xi, 0) - xi * t[i] + l1p;
-            bound += 2 * U * (Math.abs(xi) + 6 * l1p + Math.abs(term));
+            bound += bceTermBound(xi, t[i], l1p, term);
             absSum += Math.abs(term);
             double sigma = dev.kiln.kernels.BceWithLogitsKernel.sigmoid(xi);
             assertClose("bceWithLogitsBackward", i, dxFast0[i], dxRef[i],
@@ -308,6 +308,34 @@ class FastLossProperties {
         assertClose("bceWithLogits, n = " + n, -1, loss0, lossRef, bound + 1e-12 * absSum);
         Statistics.label("length").collect(n < 2 ? "0 or 1" : n <= 100 ? "small" : "around a task edge");
         Statistics.label("length").coverage(c -> c.check("around a task edge").count(k -> k > 0));
+    }
+
+    /**
+     * Where the loss is tiny (x ≫ 0 with t = 1, x ≪ 0 with t = 0) the whole term is log1p(e^−|x|):
+     * x·t and max(x, 0) − x·t are exact, so the sum must be within 14u relative. A plain float
+     * log(1 + e) would be off by up to 2⁻²⁴ absolute, i.e. by orders of magnitude relative.
+     */
+    @Property(tries = 20)
+    void bceIsAccurateToAFewUlpWhereTheModelIsConfidentAndRight(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
+        Rng rng = new Rng(seed);
+        int n = 1 + rng.nextInt(100);
+        float[] x = new float[n], t = new float[n];
+        for (int i = 0; i < n; i++) {
+            boolean positive = rng.nextInt(2) == 0;
+            x[i] = (positive ? 1 : -1) * (8f + 22f * rng.nextFloat());   // e^−|x| in (1e−13, 3.4e−4)
+            t[i] = positive ? 1f : 0f;
+        }
+        double reference = ReferenceBackend.INSTANCE.bceWithLogits(x, t, n);
+        for (FastCpuBackend fast : FAST) {
+            double loss = fast.bceWithLogits(x, t, n);
+            assertClose("bceWithLogits in the tail, n = " + n, -1, loss, reference, 14 * U * reference);
+        }
+    }
+
+    /** One BCE term's bound: x·t rounds unless t is 0 or 1, then max(x, 0) − x·t, log1p, the sum. */
+    private static double bceTermBound(double x, float t, double l1p, double term) {
+        double product = t == 0f || t == 1f ? 0 : Math.abs(x * t);
+        return 2 * U * (product + Math.abs(Math.max(x, 0) - x * t) + 6 * l1p + Math.abs(term));
     }
 
     // ---------------------------------------------------------------- fixtures by hand
