@@ -31,7 +31,7 @@ package dev.kiln.kernels.fast;
  * <pre>
  *   1. subnormal x: x ← x·2²³ (exact), k = −23; else k = 0
  *   2. x = m·2^e with m in [√½, √2): bits(x) − bits(√½) has e in its exponent field (musl's trick),
- *      and m is rebuilt from the mantissa bits plus bits(√½); e ← e + k
+ *      and m is rebuilt from the mantissa bits plus bits(√½); e ← e + k (as floats, exact)
  *   3. f = m − 1 (exact, Sterbenz), f in [−0.2929, 0.4142]
  *   4. log(1 + f) ≈ f − f²/2 + f³·Q(f)     Q of degree 8, Cephes' minimax coefficients; Horner by fma
  *   5. log x = log(1 + f) + e·ln2          ln2 = C1 + C2 as for exp, the small part added first
@@ -114,13 +114,18 @@ public final class FastMath {
         return er * s1 * s2;
     }
 
+    /** i as a float for |i| &lt; 2²², by bits (1.5·2²³ + i has i in its mantissa), as the vector twin does. */
+    static float toFloat(int i) {
+        return Float.intBitsToFloat(i + ROUND_BITS) - ROUND;
+    }
+
     /** log x in float, within {@link #LOG_MAX_ULP} ulp; the steps are in the class comment. */
     public static float log(float x) {
         boolean tiny = x < Float.MIN_NORMAL;                              // 1. subnormal (or ≤ 0, NaN: see end)
         float xs = tiny ? x * TWO_23 : x;
-        int k = tiny ? -23 : 0;
+        float k = tiny ? -23f : 0f;
         int ix = Float.floatToRawIntBits(xs) - SQRT_HALF_BITS;            // 2. e in the exponent field
-        int e = (ix >> 23) + k;
+        float ef = toFloat(ix >> 23) + k;                                 //    exact: small integers
         float m = Float.intBitsToFloat((ix & MANTISSA) + SQRT_HALF_BITS); //    m in [√½, √2)
         float f = m - 1f;                                                 // 3.
         float q = LOG_Q0;                                                 // 4. Horner
@@ -132,7 +137,6 @@ public final class FastMath {
         q = Math.fma(q, f, LOG_Q6);
         q = Math.fma(q, f, LOG_Q7);
         q = Math.fma(q, f, LOG_Q8);
-        float ef = e;
         float z = f * f;
         float y = q * f * z;                                              //    f³·Q(f)
         y = Math.fma(ef, LN2_LO, y);                                      // 5. small part of e·ln2 first

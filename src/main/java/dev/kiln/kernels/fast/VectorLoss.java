@@ -17,6 +17,9 @@ final class VectorLoss {
     private static final VectorSpecies<Integer> INTS = VectorMath.INTS;
     private static final int LANES = VectorMath.LANES;
 
+    private static final Scratch ONE_PLUS_E = new Scratch();   // bceTerms: 1 + e per element of a chunk
+    private static final Scratch LOG_U = new Scratch();        // bceTerms: log(1 + e)
+
     private VectorLoss() {}
 
     /** dx = fma(k, exp(logp) − [c = t], dx) for the cells of row b, s in the whole vectors of [s0, s1). */
@@ -38,18 +41,30 @@ final class VectorLoss {
         return s;
     }
 
-    /** loss[i − i0] = FastLoss.bceTerm(x[i], t[i]) for the whole vectors of [i0, i1). */
+    /**
+     * loss[i − i0] = FastLoss.bceTerm(x[i], t[i]) for the whole vectors of [i0, i1), in passes over
+     * the chunk (e = exp(−|x|); u = 1 + e; log u by the array kernel {@link VectorMath#log(float[],
+     * float[], int)}; the rest): one loop with exp, log and the rest in it was too big for C2 to
+     * inline every vector operation, and ran 2–20× slower (boxed vectors).
+     */
     static int bceTerms(float[] x, float[] t, int i0, int i1, float[] loss) {
-        int i = i0;
-        for (; i + LANES <= i1; i += LANES) {
-            FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
-            FloatVector tv = FloatVector.fromArray(SPECIES, t, i);
-            FloatVector e = VectorMath.exp(xv.abs().neg());
-            FloatVector u = e.add(1f);                                      // 1 + e
-            FloatVector log1p = VectorMath.log(u).mul(e.div(u.sub(1f))).blend(e, u.compare(VectorOperators.EQ, 1f));
-            xv.max(0f).sub(xv.mul(tv)).add(log1p).intoArray(loss, i - i0);
+        int whole = (i1 - i0) / LANES * LANES;
+        float[] u = ONE_PLUS_E.floats(whole), logU = LOG_U.floats(whole);
+        for (int j = 0; j < whole; j += LANES) {
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, x, i0 + j).abs().neg());
+            e.intoArray(loss, j);
+            e.add(1f).intoArray(u, j);                                      // 1 + e
         }
-        return i;
+        VectorMath.log(u, logU, whole);
+        for (int j = 0; j < whole; j += LANES) {
+            FloatVector xv = FloatVector.fromArray(SPECIES, x, i0 + j);
+            FloatVector e = FloatVector.fromArray(SPECIES, loss, j);
+            FloatVector uv = FloatVector.fromArray(SPECIES, u, j);
+            FloatVector log1p = FloatVector.fromArray(SPECIES, logU, j).mul(e.div(uv.sub(1f)))
+                    .blend(e, uv.compare(VectorOperators.EQ, 1f));
+            xv.max(0f).sub(xv.mul(FloatVector.fromArray(SPECIES, t, i0 + j))).add(log1p).intoArray(loss, j);
+        }
+        return i0 + whole;
     }
 
     /** dx = fma(scale, σ(x) − t, dx) for the whole vectors of [i0, i1), σ as FastLoss.sigmoid. */

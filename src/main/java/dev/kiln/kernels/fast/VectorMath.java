@@ -2,7 +2,6 @@ package dev.kiln.kernels.fast;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,13 +29,13 @@ import static dev.kiln.kernels.fast.FastMath.MANTISSA;
 import static dev.kiln.kernels.fast.FastMath.ROUND;
 import static dev.kiln.kernels.fast.FastMath.ROUND_BITS;
 import static dev.kiln.kernels.fast.FastMath.SQRT_HALF_BITS;
-import static dev.kiln.kernels.fast.FastMath.TWO_23;
 
 /**
  * The Vector API twin of {@link FastMath}: the same float operations in the same order on every
  * lane, so that {@code exp(v).lane(i) == FastMath.exp(v.lane(i))} bit for bit (tested). The scalar
- * {@code if}s of FastMath are blends here; the float → int steps are bit reinterpretations (no
- * float → int conversion, whose NaN lanes differ between JIT and interpreter in some JDKs). Loaded
+ * {@code if}s of FastMath are blends here; the float ↔ int steps are bit reinterpretations (no
+ * F2I/I2F conversion and no mask cast: on JDK 17 those made the vector log 10–20× slower than the
+ * scalar one, apparently not intrinsified). Loaded
  * only when {@link Simd#AVAILABLE}.
  */
 final class VectorMath {
@@ -70,6 +69,11 @@ final class VectorMath {
         return i;
     }
 
+    /** The integers i (|i| &lt; 2²²) as floats, exactly as {@link FastMath#toFloat}: no I2F conversion. */
+    static FloatVector toFloat(IntVector i) {
+        return i.add(ROUND_BITS).reinterpretAsFloats().sub(ROUND);
+    }
+
     /** Lane-wise {@link FastMath#exp}. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);                                   // 1.
@@ -91,13 +95,21 @@ final class VectorMath {
         return er.mul(s1).mul(s2);
     }
 
-    /** Lane-wise {@link FastMath#log}. */
+    /**
+     * Lane-wise {@link FastMath#log}. The vector steps cover positive normal finite lanes (steps 2–5);
+     * a vector with any other lane (0, negative, subnormal, +∞, NaN: rare in the kernels, whose
+     * arguments are sums ≥ 1) goes lane by lane through the scalar FastMath.log, the same bits by
+     * definition. Keeping the edge blends out of the vector path keeps it small enough for C2 to
+     * inline every vector operation into the caller's loop; with them in, the vector log ran
+     * 3–30× slower than the scalar one (boxed vectors), from one JIT compilation to the next.
+     */
     static FloatVector log(FloatVector x) {
-        VectorMask<Float> tiny = x.compare(VectorOperators.LT, Float.MIN_NORMAL);      // 1.
-        FloatVector xs = x.blend(x.mul(TWO_23), tiny);
-        IntVector k = IntVector.zero(INTS).blend(-23, tiny.cast(INTS));
-        IntVector ix = xs.reinterpretAsInts().sub(SQRT_HALF_BITS);                    // 2.
-        IntVector e = ix.lanewise(VectorOperators.ASHR, 23).add(k);
+        if (!x.compare(VectorOperators.GE, Float.MIN_NORMAL).allTrue()
+                || !x.compare(VectorOperators.LE, Float.MAX_VALUE).allTrue()) {
+            return logLaneByLane(x);
+        }
+        IntVector ix = x.reinterpretAsInts().sub(SQRT_HALF_BITS);                     // 2.
+        FloatVector ef = toFloat(ix.lanewise(VectorOperators.ASHR, 23));
         FloatVector m = ix.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats();
         FloatVector f = m.sub(1f);                                                    // 3.
         FloatVector q = FloatVector.broadcast(SPECIES, LOG_Q0);                       // 4.
@@ -109,15 +121,17 @@ final class VectorMath {
         q = q.fma(f, c(LOG_Q6));
         q = q.fma(f, c(LOG_Q7));
         q = q.fma(f, c(LOG_Q8));
-        FloatVector ef = (FloatVector) e.convert(VectorOperators.I2F, 0);
         FloatVector z = f.mul(f);
         FloatVector y = q.mul(f).mul(z);
-        y = ef.fma(c(LN2_LO), y);                                                        // 5.
+        y = ef.fma(c(LN2_LO), y);                                                     // 5.
         y = z.fma(c(-0.5f), y);
-        FloatVector result = ef.fma(c(LN2_HI), f.add(y));
-        VectorMask<Float> notPositive = x.compare(VectorOperators.GT, 0f).not();
-        result = result.blend(Float.NaN, notPositive);
-        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.EQ, 0f));
-        return result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return ef.fma(c(LN2_HI), f.add(y));
+    }
+
+    /** FastMath.log on each lane: the edge lanes (and their neighbours) of {@link #log(FloatVector)}. */
+    private static FloatVector logLaneByLane(FloatVector x) {
+        float[] lanes = x.toArray();
+        for (int i = 0; i < lanes.length; i++) lanes[i] = FastMath.log(lanes[i]);
+        return FloatVector.fromArray(SPECIES, lanes, 0);
     }
 }
