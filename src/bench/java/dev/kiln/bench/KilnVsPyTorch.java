@@ -415,8 +415,7 @@ public final class KilnVsPyTorch {
             if (key.equals("arc")) {
                 int cells = 30 * 30;
                 float[] logp = new float[n];
-                backend.logSoftmax(logits, batch, 10, cells, logp);
-                rec = backend.crossEntropy(logp, targets, null, batch, 10, cells);
+                rec = backend.logSoftmaxCrossEntropy(logits, targets, null, batch, 10, cells, logp);  // as CrossEntropy
                 backend.crossEntropyBackward(logp, targets, null, batch, 10, cells, inv, dOut.data);
             } else {
                 rec = backend.bceWithLogits(logits, x.data, n);

@@ -91,6 +91,18 @@ public interface Backend {
      */
     double crossEntropy(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner);
 
+    /**
+     * The fused forward of cross-entropy on logits: writes logp = log softmax(logits) along the
+     * classes ({@link #logSoftmax}) and returns Σ over cells of −w[t]·logp[b, t, s] in double
+     * ({@link #crossEntropy}). By default exactly those two calls; a backend may do both in one
+     * pass over the logits (the fast backend does).
+     */
+    default double logSoftmaxCrossEntropy(float[] logits, int[] targets, float[] weights, int rows, int classes,
+                                          int inner, float[] logp) {
+        logSoftmax(logits, rows, classes, inner, logp);
+        return crossEntropy(logp, targets, weights, rows, classes, inner);
+    }
+
     /** dx[b, c, s] += scale·w[t]·(exp(logp[b, c, s]) − [c = t]). */
     void crossEntropyBackward(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner,
                               float scale, float[] dx);

@@ -3,6 +3,7 @@ package dev.kiln.backend;
 import dev.kiln.kernels.fast.FastClassAxis;
 import dev.kiln.kernels.fast.FastConv;
 import dev.kiln.kernels.fast.FastGemm;
+import dev.kiln.kernels.fast.FastLoss;
 import dev.kiln.kernels.fast.FastOptim;
 import dev.kiln.kernels.fast.FastPointwise;
 import dev.kiln.kernels.fast.FastReduce;
@@ -16,16 +17,19 @@ import dev.kiln.kernels.fast.Workers;
  *       register-blocked Vector API micro-kernel where the JVM has jdk.incubator.vector.</li>
  *   <li>Convolution: {@link FastConv} (im2col / col2im + FastGemm, parallel over the batch).</li>
  *   <li>Activations, axpy, scale: {@link FastPointwise}; the optimizer steps: {@link FastOptim}
- *       (Vector API, parallel over fixed chunks, bit-identical to the reference); softmax family:
- *       {@link FastClassAxis} (parallel, bit-identical to the reference).</li>
+ *       (Vector API, parallel over fixed chunks, bit-identical to the reference).</li>
  *   <li>sum, sumSquares: {@link FastReduce} (double sums in fixed blocks and eight accumulators:
  *       the reference's double sum in another order).</li>
- *   <li>Everything else (the loss kernels, the Gaussian KL) is inherited from
- *       {@link ReferenceBackend}.</li>
+ *   <li>Softmax family and the losses (cross-entropy, fused log-softmax + cross-entropy, focal,
+ *       BCE on logits): {@link FastClassAxis} and {@link FastLoss}, float exp/log of
+ *       {@code FastMath}, vectorized and parallel, within a derived bound of the reference.</li>
+ *   <li>Everything else (the softmax backward passes, the Gaussian KL: O(latent) work) is
+ *       inherited from {@link ReferenceBackend}.</li>
  * </ul>
  * Deterministic: every result is the same bit for bit from run to run and for any thread count
- * (see {@link Workers}). It differs from the reference only by float rounding in GEMM and
- * convolution (float sums here, double sums there) and in the order of the double sums.
+ * (see {@link Workers}). It differs from the reference by float rounding in GEMM and convolution
+ * (float sums here, double sums there), in the order of the double sums, and in the class-axis and
+ * loss kernels (float exp/log within 2 ulp here, double there).
  */
 public final class FastCpuBackend extends ReferenceBackend {
     /** One thread per available processor, parallel above {@link Workers#DEFAULT_MIN_PARALLEL_WORK}. */
@@ -138,6 +142,10 @@ public final class FastCpuBackend extends ReferenceBackend {
         FastOptim.sgd(workers, p, g, buf, n, lr, momentum, weightDecay);
     }
 
+    // ---------------------------------------------------------------- class axis and losses
+    // FastClassAxis and FastLoss: float FastMath exp/log, vectorized along the inner axis, tasks
+    // of cells cut by size; within a bound of the reference derived in those classes.
+
     @Override
     public void logSumExp(float[] x, int rows, int classes, int inner, float[] out) {
         FastClassAxis.logSumExp(workers, x, rows, classes, inner, out);
@@ -152,4 +160,43 @@ public final class FastCpuBackend extends ReferenceBackend {
     public void logSoftmax(float[] x, int rows, int classes, int inner, float[] y) {
         FastClassAxis.logSoftmax(workers, x, rows, classes, inner, y);
     }
+
+    @Override
+    public double logSoftmaxCrossEntropy(float[] logits, int[] targets, float[] weights, int rows, int classes,
+                                         int inner, float[] logp) {
+        return FastLoss.logSoftmaxCrossEntropy(workers, logits, targets, weights, rows, classes, inner, logp);
+    }
+
+    @Override
+    public double crossEntropy(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner) {
+        return FastLoss.crossEntropy(workers, logp, targets, weights, rows, classes, inner);
+    }
+
+    @Override
+    public void crossEntropyBackward(float[] logp, int[] targets, float[] weights, int rows, int classes, int inner,
+                                     float scale, float[] dx) {
+        FastLoss.crossEntropyBackward(workers, logp, targets, weights, rows, classes, inner, scale, dx);
+    }
+
+    @Override
+    public double focal(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes, int inner) {
+        return FastLoss.focal(workers, logp, targets, alpha, gamma, rows, classes, inner);
+    }
+
+    @Override
+    public void focalBackward(float[] logp, int[] targets, float[] alpha, float gamma, int rows, int classes,
+                              int inner, float scale, float[] dx) {
+        FastLoss.focalBackward(workers, logp, targets, alpha, gamma, rows, classes, inner, scale, dx);
+    }
+
+    @Override
+    public double bceWithLogits(float[] x, float[] t, int n) {
+        return FastLoss.bceWithLogits(workers, x, t, n);
+    }
+
+    @Override
+    public void bceWithLogitsBackward(float[] x, float[] t, int n, float scale, float[] dx) {
+        FastLoss.bceWithLogitsBackward(workers, x, t, n, scale, dx);
+    }
+    // ---------------------------------------------------------------- end of class axis and losses
 }

@@ -57,8 +57,8 @@ public final class CrossEntropy implements ClassLoss {
         s.requireClassVector(NAME, "classWeights", weights);
         Backend be = Backends.current();
         Tensor lp = logits.zerosLike();
-        be.logSoftmax(logits.data, s.rows(), s.classes(), s.inner(), lp.data);
-        double sum = be.crossEntropy(lp.data, targets, weights, s.rows(), s.classes(), s.inner());
+        double sum = be.logSoftmaxCrossEntropy(logits.data, targets, weights, s.rows(), s.classes(), s.inner(),
+                lp.data);                                      // writes lp = log softmax(logits)
         double div = reduction.divisor(s.rows(), s.cells());
         double loss = Finite.require(NAME, sum / div, "logits", logits.data);
         this.shape = s;

@@ -18,8 +18,9 @@ import static dev.kiln.testing.TestArrays.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * Every kernel of the fast backend other than GEMM and convolution computes each element with the
- * reference's own float expression (or is the reference), so it must agree with
+ * Every kernel of the fast backend other than GEMM, convolution, the class-axis kernels and the
+ * losses computes each element with the reference's own float expression (or is the reference), so
+ * it must agree with
  * {@link ReferenceBackend} bit for bit, on one thread and on three, at extreme values too.
  */
 class FastElementwiseProperties {
@@ -66,55 +67,8 @@ class FastElementwiseProperties {
         });
     }
 
-    /** [rows, classes, inner] shapes: MLP logits (inner 1), small images, and a 30×30 decoder output. */
-    @Provide
-    Arbitrary<int[]> classAxisShapes() {
-        Arbitrary<Integer> rows = Arbitraries.integers().between(0, 5);
-        Arbitrary<Integer> classes = Arbitraries.integers().between(1, 12);
-        Arbitrary<Integer> inner = Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.just(1)),
-                Tuple.of(2, Arbitraries.integers().between(2, 30)),
-                Tuple.of(2, Arbitraries.just(900)));
-        return net.jqwik.api.Combinators.combine(rows, classes, inner).as((r, c, s) -> new int[] {r, c, s});
-    }
-
-    @StatisticsReport(onFailureOnly = true)
-    // Purely random tries (no edge-case mixing), so that each try draws inner = 900 with
-    // probability 1/3 and the coverage check below fails by chance with probability (2/3)^40 < 1e-7.
-    @Property(tries = 40, edgeCases = EdgeCasesMode.NONE)
-    void fastClassAxisKernelsAreTheReferenceBitForBit(@ForAll("classAxisShapes") int[] shape,
-                                                      @ForAll @LongRange(min = 0, max = 1_000_000) long seed) {
-        int rows = shape[0], classes = shape[1], inner = shape[2];
-        int n = rows * classes * inner;
-        Rng rng = new Rng(seed);
-        float[] x = withExtremes(gaussian(rng, n, 5f), rng);
-        if (n > 0 && rng.nextInt(2) == 0) {                     // one fibre fully masked: logsumexp −∞
-            for (int c = 0; c < classes; c++) x[c * inner] = Float.NEGATIVE_INFINITY;
-        }
-        float[] lseRef = new float[rows * inner];
-        float[] softmaxRef = new float[n];
-        float[] logSoftmaxRef = new float[n];
-        ReferenceBackend.INSTANCE.logSumExp(x, rows, classes, inner, lseRef);
-        ReferenceBackend.INSTANCE.softmax(x, rows, classes, inner, softmaxRef);
-        ReferenceBackend.INSTANCE.logSoftmax(x, rows, classes, inner, logSoftmaxRef);
-        for (FastCpuBackend fast : new FastCpuBackend[] {FAST_ONE_THREAD, FAST_ALWAYS_PARALLEL}) {
-            float[] lse = new float[rows * inner];
-            float[] softmax = new float[n];
-            float[] logSoftmax = new float[n];
-            fast.logSumExp(x, rows, classes, inner, lse);
-            fast.softmax(x, rows, classes, inner, softmax);
-            fast.logSoftmax(x, rows, classes, inner, logSoftmax);
-            String where = "[" + rows + ", " + classes + ", " + inner + "], " + fast.threads() + " threads";
-            assertArrayEquals(lseRef, lse, "logSumExp " + where);
-            assertArrayEquals(softmaxRef, softmax, "softmax " + where);
-            assertArrayEquals(logSoftmaxRef, logSoftmax, "logSoftmax " + where);
-        }
-        Statistics.label("inner").collect(inner == 1 ? "1" : inner == 900 ? "900" : "2..30");
-        Statistics.label("inner").coverage(c -> {
-            c.check("1").count(k -> k > 0);
-            c.check("900").count(k -> k > 0);
-        });
-    }
+    // The class-axis kernels (logsumexp, softmax, log-softmax) and the losses run float FastMath in
+    // the fast backend: FastLossProperties checks them against the reference within derived bounds.
 
     @StatisticsReport(onFailureOnly = true)
     @Property(tries = 40)
