@@ -91,37 +91,42 @@ public final class KilnVsPyTorch {
     /** One table row: both children, the replay check, warm-up, alternating timed rounds. */
     private static String benchModel(Model model, int rounds, int steps, int threads, Path out) throws Exception {
         Path dir = Files.createTempDirectory(out, model.key() + model.batch());
-        try (ChildProcess kiln = new ChildProcess("kiln", model, threads, dir);
-             ChildProcess torch = new ChildProcess("torch", model, threads, dir)) {
+        // The children start one after the other, each while the other one waits: a JVM whose first
+        // compilations run while another process loads libtorch can compile the Vector API kernels
+        // badly for its whole life (C2 then fails to inline their intrinsics and boxes the vectors:
+        // a step 2-4x slower, seen in about 1 of 6 starts under a competing load; performance.md).
+        try (ChildProcess kiln = new ChildProcess("kiln", model, threads, dir)) {
             kiln.command("init");                                          // weights, batch, kiln's replay
-            torch.command("init");                                         // torch's replay of the same
-            String check = compareReplays(dir);
-            for (int w = 0; w < 3; w++) {
-                kiln.round(steps);
-                torch.round(steps);
+            try (ChildProcess torch = new ChildProcess("torch", model, threads, dir)) {
+                torch.command("init");                                         // torch's replay of the same
+                String check = compareReplays(dir);
+                for (int w = 0; w < 3; w++) {
+                    kiln.round(steps);
+                    torch.round(steps);
+                }
+                double[] kilnRate = new double[rounds], torchRate = new double[rounds], ratio = new double[rounds];
+                double maxLoad = 0, sumLoad = 0;
+                for (int r = 0; r < rounds; r++) {
+                    // Alternate which side goes first, so that a slow spell does not always hit the same side.
+                    Round a = r % 2 == 0 ? kiln.round(steps) : torch.round(steps);
+                    Round b = r % 2 == 0 ? torch.round(steps) : kiln.round(steps);
+                    Round k = r % 2 == 0 ? a : b, t = r % 2 == 0 ? b : a;
+                    kilnRate[r] = model.batch() * steps / k.wallSeconds();
+                    torchRate[r] = model.batch() * steps / t.wallSeconds();
+                    ratio[r] = kilnRate[r] / torchRate[r];
+                    double load = Math.max(k.otherLoad(), t.otherLoad());
+                    maxLoad = Math.max(maxLoad, load);
+                    sumLoad += (k.otherLoad() + t.otherLoad()) / 2;
+                    System.err.printf(Locale.ROOT, "  round %d: kiln %.0f/s, torch %.0f/s, ratio %.2f, other load %.2f/%.2f%n",
+                            r, kilnRate[r], torchRate[r], ratio[r], k.otherLoad(), t.otherLoad());
+                }
+                long kilnRss = kiln.quit(), torchRss = torch.quit();
+                double[] sortedRatio = ratio.clone();
+                Arrays.sort(sortedRatio);
+                return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %.2f (%.2f) | %d / %d | %s |",
+                        model.label(), median(kilnRate), median(torchRate), median(ratio), sortedRatio[0],
+                        sortedRatio[rounds - 1], sumLoad / rounds, maxLoad, kilnRss / 1024, torchRss / 1024, check);
             }
-            double[] kilnRate = new double[rounds], torchRate = new double[rounds], ratio = new double[rounds];
-            double maxLoad = 0, sumLoad = 0;
-            for (int r = 0; r < rounds; r++) {
-                // Alternate which side goes first, so that a slow spell does not always hit the same side.
-                Round a = r % 2 == 0 ? kiln.round(steps) : torch.round(steps);
-                Round b = r % 2 == 0 ? torch.round(steps) : kiln.round(steps);
-                Round k = r % 2 == 0 ? a : b, t = r % 2 == 0 ? b : a;
-                kilnRate[r] = model.batch() * steps / k.wallSeconds();
-                torchRate[r] = model.batch() * steps / t.wallSeconds();
-                ratio[r] = kilnRate[r] / torchRate[r];
-                double load = Math.max(k.otherLoad(), t.otherLoad());
-                maxLoad = Math.max(maxLoad, load);
-                sumLoad += (k.otherLoad() + t.otherLoad()) / 2;
-                System.err.printf(Locale.ROOT, "  round %d: kiln %.0f/s, torch %.0f/s, ratio %.2f, other load %.2f/%.2f%n",
-                        r, kilnRate[r], torchRate[r], ratio[r], k.otherLoad(), t.otherLoad());
-            }
-            long kilnRss = kiln.quit(), torchRss = torch.quit();
-            double[] sortedRatio = ratio.clone();
-            Arrays.sort(sortedRatio);
-            return String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f (%.2f–%.2f) | %.2f (%.2f) | %d / %d | %s |",
-                    model.label(), median(kilnRate), median(torchRate), median(ratio), sortedRatio[0],
-                    sortedRatio[rounds - 1], sumLoad / rounds, maxLoad, kilnRss / 1024, torchRss / 1024, check);
         }
     }
 

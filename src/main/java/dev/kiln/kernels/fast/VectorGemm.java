@@ -113,10 +113,27 @@ final class VectorGemm {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        store(c, cAt, add, c00, c01);
-        store(c, cAt + cStride, add, c10, c11);
-        store(c, cAt + 2 * cStride, add, c20, c21);
-        store(c, cAt + 3 * cStride, add, c30, c31);
+        // The stores are written out here, not in a helper taking vectors: a helper that C2 does
+        // not inline makes it box the vectors, and then the whole loop above runs boxed (2-4x slower).
+        int c1At = cAt + cStride, c2At = cAt + 2 * cStride, c3At = cAt + 3 * cStride;
+        if (add) {
+            c00 = FloatVector.fromArray(SPECIES, c, cAt).add(c00);
+            c01 = FloatVector.fromArray(SPECIES, c, cAt + LANES).add(c01);
+            c10 = FloatVector.fromArray(SPECIES, c, c1At).add(c10);
+            c11 = FloatVector.fromArray(SPECIES, c, c1At + LANES).add(c11);
+            c20 = FloatVector.fromArray(SPECIES, c, c2At).add(c20);
+            c21 = FloatVector.fromArray(SPECIES, c, c2At + LANES).add(c21);
+            c30 = FloatVector.fromArray(SPECIES, c, c3At).add(c30);
+            c31 = FloatVector.fromArray(SPECIES, c, c3At + LANES).add(c31);
+        }
+        c00.intoArray(c, cAt);
+        c01.intoArray(c, cAt + LANES);
+        c10.intoArray(c, c1At);
+        c11.intoArray(c, c1At + LANES);
+        c20.intoArray(c, c2At);
+        c21.intoArray(c, c2At + LANES);
+        c30.intoArray(c, c3At);
+        c31.intoArray(c, c3At + LANES);
     }
 
     /** One row × the 2V columns of B from j, one block of p, into c[cAt ..) (added when add). */
@@ -129,16 +146,11 @@ final class VectorGemm {
             c0 = ap.fma(FloatVector.fromArray(SPECIES, bRow, j), c0);
             c1 = ap.fma(FloatVector.fromArray(SPECIES, bRow, j + LANES), c1);
         }
-        store(c, cAt, add, c0, c1);
-    }
-
-    /** c[at .. at + 2V) = (add ? c[at .. at + 2V) : 0) + (s0, s1). */
-    private static void store(float[] c, int at, boolean add, FloatVector s0, FloatVector s1) {
-        if (add) {
-            s0 = FloatVector.fromArray(SPECIES, c, at).add(s0);
-            s1 = FloatVector.fromArray(SPECIES, c, at + LANES).add(s1);
+        if (add) {                                                    // written out, as in micro4x2
+            c0 = FloatVector.fromArray(SPECIES, c, cAt).add(c0);
+            c1 = FloatVector.fromArray(SPECIES, c, cAt + LANES).add(c1);
         }
-        s0.intoArray(c, at);
-        s1.intoArray(c, at + LANES);
+        c0.intoArray(c, cAt);
+        c1.intoArray(c, cAt + LANES);
     }
 }
