@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
 /** {@code kiln compare RUN_DIR… [--out DIR] [--json]}. */
 @Command(name = "compare",
         description = {"Compare finished runs: one row per configuration (the config without its seed), with mean ± sd "
-                + "and a 95% interval over seeds of final β, KL/dim (and its minimum over epochs), active units, "
+                + "and a 95%% interval over seeds of final β, KL/dim (and its minimum over epochs), active units, "
                 + "non-black accuracy, majority share, and the seeds that collapsed and when.",
                 "A directory that holds run directories below it (a sweep) stands for all of them."})
 public final class CompareCommand implements Callable<Integer> {
