@@ -6,7 +6,13 @@ public final class AdamKernel {
 
     public static void step(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1, float beta2,
                             float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
-        for (int i = 0; i < n; i++) {
+        step(p, g, m, v, 0, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+    }
+
+    /** The same update over the elements [lo, hi) only (the fast backend's chunks and vector tails). */
+    public static void step(float[] p, float[] g, float[] m, float[] v, int lo, int hi, float lr, float beta1,
+                            float beta2, float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
+        for (int i = lo; i < hi; i++) {
             float grad = decoupled ? g[i] : g[i] + weightDecay * p[i];
             m[i] = beta1 * m[i] + (1f - beta1) * grad;
             v[i] = beta2 * v[i] + (1f - beta2) * grad * grad;

@@ -6,8 +6,9 @@ import dev.kiln.kernels.SgdKernel;
 /**
  * The optimizer steps (Adam/AdamW, SGD with momentum) in fixed chunks of
  * {@link FastPointwise#CHUNK} parameters, in parallel when the tensor is large, each chunk on the
- * Vector API ({@link VectorOptim}) or on its scalar twin here. Every parameter is updated by the
- * reference's float expression, operation by operation in the reference's order: IEEE division
+ * Vector API ({@link VectorOptim}) or, as the scalar twin, on the reference kernel's own [lo, hi)
+ * form ({@link AdamKernel}, {@link SgdKernel}). Every parameter is updated by the reference's float
+ * expression, operation by operation in the reference's order: IEEE division
  * and square root are correctly rounded in a vector lane as in a scalar, and
  * {@code (float) Math.sqrt(v)} of a float v equals the float square root (a double square root
  * rounded to float is the correctly rounded float square root, since 53 ≥ 2·24 + 2). So the
@@ -28,7 +29,7 @@ public final class FastOptim {
         boolean vector = workers.vector();
         FastPointwise.chunked(workers, n, ADAM_COST, (lo, hi) -> {
             if (vector) VectorOptim.adam(p, g, m, v, lo, hi, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
-            else adamScalar(p, g, m, v, lo, hi, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+            else AdamKernel.step(p, g, m, v, lo, hi, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
         });
     }
 
@@ -38,32 +39,7 @@ public final class FastOptim {
         boolean vector = workers.vector();
         FastPointwise.chunked(workers, n, SGD_COST, (lo, hi) -> {
             if (vector) VectorOptim.sgd(p, g, buf, lo, hi, lr, momentum, weightDecay);
-            else sgdScalar(p, g, buf, lo, hi, lr, momentum, weightDecay);
+            else SgdKernel.step(p, g, buf, lo, hi, lr, momentum, weightDecay);
         });
-    }
-
-    /** The scalar twin: {@link AdamKernel#step}'s loop over [lo, hi). */
-    static void adamScalar(float[] p, float[] g, float[] m, float[] v, int lo, int hi, float lr, float beta1,
-                           float beta2, float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
-        for (int i = lo; i < hi; i++) {
-            float grad = decoupled ? g[i] : g[i] + weightDecay * p[i];
-            m[i] = beta1 * m[i] + (1f - beta1) * grad;
-            v[i] = beta2 * v[i] + (1f - beta2) * grad * grad;
-            float mHat = m[i] / bc1;
-            float vHat = v[i] / bc2;
-            float update = mHat / ((float) Math.sqrt(vHat) + eps);
-            if (decoupled) update += weightDecay * p[i];
-            p[i] -= lr * update;
-        }
-    }
-
-    /** The scalar twin: {@link SgdKernel#step}'s loop over [lo, hi). */
-    static void sgdScalar(float[] p, float[] g, float[] buf, int lo, int hi, float lr, float momentum,
-                          float weightDecay) {
-        for (int i = lo; i < hi; i++) {
-            float grad = g[i] + weightDecay * p[i];
-            buf[i] = momentum * buf[i] + grad;
-            p[i] -= lr * buf[i];
-        }
     }
 }

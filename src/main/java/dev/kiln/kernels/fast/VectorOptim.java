@@ -1,5 +1,7 @@
 package dev.kiln.kernels.fast;
 
+import dev.kiln.kernels.AdamKernel;
+import dev.kiln.kernels.SgdKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -15,7 +17,7 @@ final class VectorOptim {
 
     private VectorOptim() {}
 
-    /** Adam/AdamW; see {@link dev.kiln.kernels.AdamKernel#step} for the formula. */
+    /** Adam/AdamW; see {@link AdamKernel#step} for the formula. */
     static void adam(float[] p, float[] g, float[] m, float[] v, int lo, int hi, float lr, float beta1, float beta2,
                      float eps, float weightDecay, boolean decoupled, float bc1, float bc2) {
         float oneMinusBeta1 = 1f - beta1, oneMinusBeta2 = 1f - beta2;
@@ -35,10 +37,10 @@ final class VectorOptim {
             if (decoupled) update = update.add(pv.mul(weightDecay));
             pv.sub(update.mul(lr)).intoArray(p, i);
         }
-        FastOptim.adamScalar(p, g, m, v, i, hi, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+        AdamKernel.step(p, g, m, v, i, hi, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
     }
 
-    /** SGD with momentum; see {@link dev.kiln.kernels.SgdKernel#step}. */
+    /** SGD with momentum; see {@link SgdKernel#step}. */
     static void sgd(float[] p, float[] g, float[] buf, int lo, int hi, float lr, float momentum, float weightDecay) {
         int i = lo;
         for (int end = lo + SPECIES.loopBound(hi - lo); i < end; i += LANES) {
@@ -48,6 +50,6 @@ final class VectorOptim {
             bv.intoArray(buf, i);
             pv.sub(bv.mul(lr)).intoArray(p, i);
         }
-        FastOptim.sgdScalar(p, g, buf, i, hi, lr, momentum, weightDecay);
+        SgdKernel.step(p, g, buf, i, hi, lr, momentum, weightDecay);
     }
 }
