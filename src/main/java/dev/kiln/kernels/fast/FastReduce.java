@@ -10,8 +10,8 @@ import dev.kiln.kernels.Reduce;
  *   <li>the range is cut into blocks of {@link #BLOCK} terms, by its length only, that run in
  *       parallel when it is long;</li>
  *   <li>inside a block, term i goes to accumulator (i − lo) mod 8 of eight double accumulators
- *       s0..s7, each summed in index order from +0 (the Vector API path holds them in two
- *       4-lane double vectors; the scalar twin in eight locals);</li>
+ *       s0..s7, each summed in index order from +0 (the Vector API path, where vectors are 256
+ *       bits, holds them in two 4-lane double vectors; the scalar twin in eight locals);</li>
  *   <li>the block's sum is ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)), then the last
  *       (hi − lo) mod 8 terms are added one by one;</li>
  *   <li>the block sums are added in block order, from +0.</li>
@@ -32,14 +32,14 @@ public final class FastReduce {
 
     /** Σ x[off..off+n) in double. Reference: {@link Reduce#sum}. */
     public static double sum(Workers workers, float[] x, int off, int n) {
-        boolean vector = workers.vector();
+        boolean vector = workers.vector() && VectorReduce.SERVES;   // 256-bit vectors only (VectorReduce)
         return blocked(workers, n, (lo, hi) -> vector ? VectorReduce.sum(x, off + lo, off + hi)
                 : sumScalar(x, off + lo, off + hi));
     }
 
     /** Σ x[i]² over [0, n) in double. Reference: {@link Reduce#sumSquares}. */
     public static double sumSquares(Workers workers, float[] x, int n) {
-        boolean vector = workers.vector();
+        boolean vector = workers.vector() && VectorReduce.SERVES;
         return blocked(workers, n, (lo, hi) -> vector ? VectorReduce.sumSquares(x, lo, hi) : sumSquaresScalar(x, lo, hi));
     }
 
