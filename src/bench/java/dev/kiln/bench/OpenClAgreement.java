@@ -101,7 +101,7 @@ public final class OpenClAgreement {
     }
 
     /** One kernel's calls so far. */
-    private static final class Row {
+    static final class Row {
         final Agreement agreement;
         final String bound;
         int cases;
