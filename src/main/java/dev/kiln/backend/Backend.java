@@ -131,6 +131,46 @@ public interface Backend {
     /** dmu[i] += dkl[i]·μᵢ;  dlogVar[i] += dkl[i]·½(exp(lvᵢ) − 1). */
     void gaussianKlBackward(float[] mu, float[] logVar, float[] dkl, float[] dmu, float[] dlogVar, int n);
 
+    // ---------------------------------------------------------------- free bits over kl [B, D]
+
+    /**
+     * The units of free bits ({@code dev.kiln.freebits.FreeBits}), each the mean of kl [B, D] over one
+     * axis, summed in double with b and j ascending, then divided by the count:
+     * <pre>
+     *   perDim:   units[j] = (1/B) Σ_b kl[b, j]      units [D]
+     *   else:     units[b] = (1/D) Σ_j kl[b, j]      units [B]
+     * </pre>
+     * Overwrites the first D (or B) elements of units. The body is the reference.
+     */
+    default void freeBitsUnits(float[] kl, int batch, int dims, boolean perDim, double[] units) {
+        int count = perDim ? dims : batch;
+        java.util.Arrays.fill(units, 0, count, 0.0);
+        for (int b = 0; b < batch; b++) {
+            int row = b * dims;
+            for (int j = 0; j < dims; j++) {
+                if (perDim) units[j] += kl[row + j];
+                else units[b] += kl[row + j];
+            }
+        }
+        int per = perDim ? batch : dims;                               // elements averaged into each unit
+        for (int u = 0; u < count; u++) units[u] /= per;
+    }
+
+    /**
+     * The hinge's backward mask: grad[b, j] = g where the unit (b, j) belongs to is ≥ λ, else 0; the
+     * unit is units[j] (perDim) or units[b]. Overwrites grad [B, D]. The body is the reference.
+     */
+    default void freeBitsMask(double[] units, int batch, int dims, boolean perDim, double lambda, float g,
+                              float[] grad) {
+        for (int b = 0; b < batch; b++) {
+            int row = b * dims;
+            for (int j = 0; j < dims; j++) {
+                double unit = perDim ? units[j] : units[b];
+                grad[row + j] = unit >= lambda ? g : 0f;
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- optimizer
 
     /**

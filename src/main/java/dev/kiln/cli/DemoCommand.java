@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 @Command(name = "demo",
         description = {"Run the collapse experiment at demo size: 7 configurations × 3 seeds (about 5 minutes on an "
                 + "idle 2-core machine), then open OUT/report.html.",
-                "Same as: kiln experiment collapse --size demo --out runs/demo. A rerun skips the finished runs; "
+                "Same as: kiln experiment collapse --size demo --out runs/demo (and --backend NAME if given). A rerun skips the finished runs; "
                         + "--overwrite starts over."})
 public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
@@ -29,6 +29,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Override the configs' backend: reference, fast or opencl (see kiln device).")
+    String backend;
+
     @Option(names = "--workers", paramLabel = "N", description = "Runs trained at once (default: ${DEFAULT-VALUE}).")
     int workers = SweepRunner.defaultWorkers();
 
@@ -37,6 +41,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return ExperimentCommand.runExperiment(spec, "demo", data, out, null, null, null, workers, null, overwrite);
+        return ExperimentCommand.runExperiment(spec, "demo", data, out, null, null, backend, workers, null, overwrite);
     }
 }

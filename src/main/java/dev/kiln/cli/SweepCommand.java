@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.backend.Backends;
 import dev.kiln.config.Overrides;
 import dev.kiln.error.BadInputException;
 import dev.kiln.report.Comparison;
@@ -103,6 +104,10 @@ public final class SweepCommand implements Callable<Integer> {
         List<SweepPlan.Point> mine = shard.select(points);
         console.printf("%s: %d configurations × %d seeds = %d runs; this process: %d (shard %s), %d worker(s)%n",
                 p.name(), p.configurations().size(), p.seeds().size(), points.size(), mine.size(), shard, workers);
+        // Every backend the runs name must be at hand before anything is written: opencl without an
+        // OpenCL device stops the whole call here (BadInputException, exit 2, naming what to install)
+        // rather than failing each run after its directory exists.
+        mine.stream().map(pt -> pt.config().run().backend()).distinct().forEach(Backends::pick);
         SweepRunner.Prepared prepared = SweepRunner.prepare(mine, out, data);   // checks everything, writes nothing
         SweepSummary.writePlan(p, points, out);
         long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package dev.kiln.freebits;
 
+import dev.kiln.backend.Backends;
 import dev.kiln.tensor.NonFiniteException;
 
 import java.util.Arrays;
@@ -27,6 +28,10 @@ import java.util.Arrays;
  * blocks it where u &lt; λ. At the kink u = λ any value in [0, 1] is a subgradient; kiln takes 1, so
  * that λ = 0 is exactly the identity, value and gradient. The trainer scales it by β and hands it to
  * {@code GaussianKl.backward}.
+ *
+ * <p>The two O(B·D) passes, the units and the gradient mask, are kernels of the current backend
+ * ({@link dev.kiln.backend.Backend#freeBitsUnits}, {@link dev.kiln.backend.Backend#freeBitsMask}), so
+ * the opencl backend runs them on the device; the O(units) hinge and means stay here.
  *
  * <p>For PER_DIM, Kingma et al.'s objective (1/D) Σ_j max(λ, u_j) equals kl_after + λ; the
  * constant has no gradient, so kiln reports the hinge in both modes: kl_after ≤ kl_raw, it falls
@@ -60,13 +65,7 @@ public record FreeBits(FreeBitsMode mode, double lambda) {
         double klAfter = hingeMean(units, lambda);
         float[] grad = new float[batch * dims];                        // [B, D]
         float g = (float) (1.0 / ((double) batch * dims));
-        for (int b = 0; b < batch; b++) {
-            int row = b * dims;
-            for (int j = 0; j < dims; j++) {
-                double unit = mode == FreeBitsMode.PER_DIM ? units[j] : units[b];
-                grad[row + j] = unit >= lambda ? g : 0f;
-            }
-        }
+        Backends.current().freeBitsMask(units, batch, dims, mode == FreeBitsMode.PER_DIM, lambda, g, grad);
         return new FreeBitsResult(mode, lambda, klRaw, klAfter, grad, batch, dims);
     }
 
@@ -119,18 +118,9 @@ public record FreeBits(FreeBitsMode mode, double lambda) {
             throw new IllegalArgumentException(NAME + ": kl has " + kl.length + " values, expected B·D with B = "
                     + batch + ", D = " + dims + " (both ≥ 1)");
         }
+        for (int i = 0; i < kl.length; i++) requireValid(i, kl[i]);
         double[] units = new double[mode == FreeBitsMode.PER_DIM ? dims : batch];
-        for (int b = 0; b < batch; b++) {
-            int row = b * dims;
-            for (int j = 0; j < dims; j++) {
-                float v = kl[row + j];
-                requireValid(row + j, v);
-                if (mode == FreeBitsMode.PER_DIM) units[j] += v;
-                else units[b] += v;
-            }
-        }
-        int per = mode == FreeBitsMode.PER_DIM ? batch : dims;        // elements averaged into each unit
-        for (int u = 0; u < units.length; u++) units[u] /= per;
+        Backends.current().freeBitsUnits(kl, batch, dims, mode == FreeBitsMode.PER_DIM, units);
         return units;
     }
 

@@ -44,7 +44,7 @@ public final class OpenClBench {
     private OpenClBench() {}
 
     /** One model's training step, built fresh (seeded) for each backend. */
-    private interface Model {
+    interface Model {
         String name();
 
         int batch();
@@ -132,7 +132,7 @@ public final class OpenClBench {
     }
 
     /** An MLP VAE on [B, in] inputs in [0, 1] with a Bernoulli (BCE) decoder, β = 1. */
-    private static Model mlp(int in, int[] hidden, int latent, int batch) {
+    static Model mlp(int in, int[] hidden, int latent, int batch) {
         String widths = in + "-" + String.join("-", Arrays.stream(hidden).mapToObj(Integer::toString).toList())
                 + "-" + latent;
         return new Model() {
@@ -164,7 +164,7 @@ public final class OpenClBench {
     }
 
     /** The ARC conv VAE of the trained config (32/64/256, D = 32), focal reconstruction, β = 1. */
-    private static Model arc(int batch) {
+    static Model arc(int batch) {
         return new Model() {
             public String name() { return "ARC conv VAE 32/64/256/D32, batch " + batch; }
 

@@ -12,6 +12,7 @@ public final class Agreement {
     private final String kernel;
     private double worstRatio;
     private double maxRelative;
+    private double maxAbsolute;
     private String worst = "nothing compared";
     private long elements;
 
@@ -22,6 +23,9 @@ public final class Agreement {
     public String kernel() { return kernel; }
 
     public double maxRelative() { return maxRelative; }
+
+    /** The largest |device − reference| over every finite pair compared. */
+    public double maxAbsolute() { return maxAbsolute; }
 
     public double worstRatio() { return worstRatio; }
 
@@ -47,6 +51,7 @@ public final class Agreement {
             elements++;
             if (Float.compare(d, r) == 0) continue;          // equal, ±∞ and NaN included
             double diff = Math.abs((double) d - r);
+            if (diff == diff && diff != Double.POSITIVE_INFINITY) maxAbsolute = Math.max(maxAbsolute, diff);
             double ratio = diff / (allowed[i] + Float.MIN_NORMAL);
             if (!(ratio <= worstRatio)) {
                 worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;
@@ -61,6 +66,7 @@ public final class Agreement {
         elements++;
         if (Double.compare(device, reference) == 0) return;
         double diff = Math.abs(device - reference);
+        if (diff == diff && diff != Double.POSITIVE_INFINITY) maxAbsolute = Math.max(maxAbsolute, diff);
         double ratio = diff / (allowed + Float.MIN_NORMAL);
         if (!(ratio <= worstRatio)) {
             worstRatio = Double.isNaN(ratio) ? Double.POSITIVE_INFINITY : ratio;

@@ -4,16 +4,19 @@ import dev.kiln.backend.opencl.OpenClDevices;
 import dev.kiln.cli.Main;
 import dev.kiln.error.BadInputException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,12 +31,16 @@ class OpenClDevicesTest {
         List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-cp",
                 System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        Path log = Files.createTempFile("kiln-no-icd", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("OCL_ICD_VENDORS", "/nonexistent-kiln-test");   // ocl-icd: look for ICDs there only
         pb.environment().put("OCL_ICD_FILENAMES", "");
         Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "child JVM finished");
+        boolean finished = p.waitFor(60, TimeUnit.SECONDS);                  // a file, not a pipe: never blocks on output
+        if (!finished) p.destroyForcibly().waitFor();
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        assertTrue(finished, "child JVM finished within 60 s; its output:\n" + out);
         return new Child(p.exitValue(), out);
     }
 
@@ -44,6 +51,26 @@ class OpenClDevicesTest {
         assertTrue(c.out().contains("backend 'opencl' needs an OpenCL device"), c.out());
         assertTrue(c.out().contains("pocl-opencl-icd"), c.out());
         assertTrue(c.out().contains("backend 'fast' or 'reference'"), c.out());
+    }
+
+    /**
+     * {@code kiln demo --backend opencl} and {@code kiln experiment collapse --backend opencl} with no
+     * OpenCL platform: the exit-2 error naming what to install, before any run directory, plan or
+     * summary is written (not one failed run per configuration and seed).
+     */
+    @Test
+    void demoAndExperimentOnOpenClWithoutAPlatformStopBeforeWritingAnything(@TempDir Path tmp) throws Exception {
+        for (String[] command : new String[][] {{"demo"}, {"experiment", "collapse", "--epochs", "1", "--seeds", "1"}}) {
+            Path out = tmp.resolve(command[0]);
+            List<String> args = new java.util.ArrayList<>(List.of(command));
+            args.addAll(List.of("--backend", "opencl", "--out", out.toString()));
+            Child c = withoutIcd(Main.class.getName(), args.toArray(String[]::new));
+            assertEquals(2, c.code(), c.out());
+            assertTrue(c.out().contains("kiln " + String.join(" ", List.of(command).subList(0, command[0].equals("demo")
+                    ? 1 : 2)) + ": backend 'opencl' needs an OpenCL device"), c.out());
+            assertTrue(c.out().contains("pocl-opencl-icd"), c.out());
+            assertFalse(Files.exists(out), command[0] + " wrote " + out);
+        }
     }
 
     @Test

@@ -44,6 +44,8 @@ class OpenClKernelTest {
 
     @Test void gaussianKlMatchesTheReferenceAtExtremeLogVariances() { check(Sweeps.gaussianKl(device)); }
 
+    @Test void freeBitsUnitsAndMaskAreBitIdenticalToTheReferenceInBothModes() { check(Sweeps.freeBits(device)); }
+
     @Test void adamStepsMatchTheReference() { check(Sweeps.adam(device)); }
 
     @Test void sgdStepsMatchTheReference() { check(Sweeps.sgd(device)); }

@@ -38,6 +38,7 @@ public final class Sweeps {
         out.add(focal(device));
         out.add(bce(device));
         out.add(gaussianKl(device));
+        out.add(freeBits(device));
         out.add(adam(device));
         out.add(sgd(device));
         return out;
@@ -348,6 +349,46 @@ public final class Sweeps {
             REF.gaussianKlBackward(mu, lv, up, rmu, rlv, n);
             a.compare("backward dmu n=" + n, dmu, rmu, Agreement.sameOrder(rmu, m0));
             a.compare("backward dlogVar n=" + n, dlv, rlv, Agreement.sameOrder(rlv, l0));
+        }
+        return a;
+    }
+
+    /**
+     * Free bits' units and gradient mask, both modes, over sizes 1 and odd, off the work-group
+     * multiple, and the MLP and ARC latent shapes; KL values random, all 0, huge (1e30 and the float
+     * maximum) and mixed; λ = 0, a λ exactly equal to one unit (the kink, where kiln passes the
+     * gradient), the next double above it (where it blocks), and a λ above every unit. Both are a
+     * double sum in the reference's order and a comparison, so the bound is 0: bit-identical.
+     */
+    public static Agreement freeBits(Backend device) {
+        Agreement a = new Agreement("free bits units and mask");
+        Rng rng = new Rng(12_014);
+        int[][] shapes = {{1, 1}, {1, 7}, {7, 1}, {3, 5}, {17, 33}, {65, 3}, {128, 20}, {32, 32}, {128, 32}};
+        for (int[] s : shapes) {
+            int batch = s[0], dims = s[1], n = batch * dims;
+            for (int fill = 0; fill < 4; fill++) {
+                float[] kl = abs(gaussian(rng, n, 0.3f));
+                if (fill == 1) Arrays.fill(kl, 0f);
+                if (fill == 2) Arrays.fill(kl, 1e30f);
+                if (fill == 3) for (int i = 0; i < n; i += 3) kl[i] = i % 2 == 0 ? Float.MAX_VALUE : 0f;
+                for (boolean perDim : new boolean[] {true, false}) {
+                    int count = perDim ? dims : batch;
+                    double[] dUnits = new double[count], rUnits = new double[count];
+                    Arrays.fill(dUnits, Double.NaN);                 // every unit must be written
+                    device.freeBitsUnits(kl, batch, dims, perDim, dUnits);
+                    REF.freeBitsUnits(kl, batch, dims, perDim, rUnits);
+                    String where = batch + "x" + dims + " fill " + fill + (perDim ? " per_dim" : " mean_over_dims");
+                    for (int u = 0; u < count; u++) a.compare("units " + where + " u=" + u, dUnits[u], rUnits[u], 0);
+                    double kink = rUnits[count / 2];
+                    float g = (float) (1.0 / ((double) batch * dims));
+                    for (double lambda : new double[] {0, kink, Math.nextUp(kink), 2e38}) {
+                        float[] dGrad = gaussian(rng, n, 1f), rGrad = new float[n];   // stale values must go
+                        device.freeBitsMask(rUnits, batch, dims, perDim, lambda, g, dGrad);
+                        REF.freeBitsMask(rUnits, batch, dims, perDim, lambda, g, rGrad);
+                        a.compare("mask " + where + " lambda=" + lambda, dGrad, rGrad, new double[n]);
+                    }
+                }
+            }
         }
         return a;
     }

@@ -26,6 +26,8 @@ import static dev.kiln.backend.opencl.Transfers.arrays;
  *   <li>{@link LossKernel} ↔ {@link dev.kiln.kernels.CrossEntropyKernel}, {@link dev.kiln.kernels.FocalKernel};
  *       {@link BceKernel} ↔ {@link dev.kiln.kernels.BceWithLogitsKernel};</li>
  *   <li>{@link GaussianKlDeviceKernel} ↔ {@link dev.kiln.kernels.GaussianKlKernel};</li>
+ *   <li>{@link FreeBitsKernel} ↔ {@link dev.kiln.backend.Backend#freeBitsUnits},
+ *       {@link dev.kiln.backend.Backend#freeBitsMask} (the reference bodies are the seam's defaults);</li>
  *   <li>{@link OptimizerKernel} ↔ {@link dev.kiln.kernels.AdamKernel}, {@link dev.kiln.kernels.SgdKernel}.</li>
  * </ul>
  * The two whole-array sums ({@link #sum}, {@link #sumSquares}) are inherited from the reference:
@@ -60,6 +62,7 @@ public final class OpenClBackend extends ReferenceBackend {
     private final BceKernel bce = new BceKernel();
     private final GaussianKlDeviceKernel kl = new GaussianKlDeviceKernel();
     private final OptimizerKernel optimizer = new OptimizerKernel();
+    private final FreeBitsKernel freeBits = new FreeBitsKernel();
 
     private OpenClBackend(OpenClDevices.DeviceInfo info) {
         this.info = info;
@@ -400,6 +403,44 @@ public final class OpenClBackend extends ReferenceBackend {
         k.mu = mu; k.logVar = logVar; k.kl = none; k.dkl = dkl; k.dmu = dmu; k.dlogVar = dlogVar;
         k.n = n; k.op = GaussianKlDeviceKernel.BACK;
         transfers.launch(k, range(n), Transfers.Args.of(arrays(mu, logVar, dkl), arrays(), arrays(dmu, dlogVar)));
+    }
+
+    // ---------------------------------------------------------------- free bits
+
+    @Override
+    public synchronized void freeBitsUnits(float[] kl, int batch, int dims, boolean perDim, double[] units) {
+        int count = perDim ? dims : batch;
+        if (count == 0) return;
+        need("free bits kl", kl, (long) batch * dims);
+        if (units.length < count) {
+            throw new IllegalArgumentException("free bits units: " + units.length + " elements, need " + count);
+        }
+        FreeBitsKernel k = freeBits(batch, dims, perDim, FreeBitsKernel.UNITS);
+        k.kl = kl; k.units = units; k.grad = none;
+        Transfers.Args args = units.length == count ? Transfers.Args.of(arrays(kl), arrays(units), arrays())
+                : Transfers.Args.of(arrays(kl), arrays(), arrays(units));
+        transfers.launch(k, range(count), args);
+    }
+
+    @Override
+    public synchronized void freeBitsMask(double[] units, int batch, int dims, boolean perDim, double lambda,
+                                          float g, float[] grad) {
+        int total = batch * dims;
+        if (total == 0) return;
+        int count = perDim ? dims : batch;
+        if (units.length < count) {
+            throw new IllegalArgumentException("free bits units: " + units.length + " elements, need " + count);
+        }
+        need("free bits grad", grad, total);
+        FreeBitsKernel k = freeBits(batch, dims, perDim, FreeBitsKernel.MASK);
+        k.kl = none; k.units = units; k.grad = grad; k.lambda = lambda; k.g = g;
+        transfers.launch(k, range(total), written(arrays(units), grad, total));
+    }
+
+    private FreeBitsKernel freeBits(int batch, int dims, boolean perDim, int op) {
+        FreeBitsKernel k = freeBits;
+        k.batch = batch; k.dims = dims; k.perDim = perDim ? 1 : 0; k.op = op;
+        return k;
     }
 
     // ---------------------------------------------------------------- optimizer
