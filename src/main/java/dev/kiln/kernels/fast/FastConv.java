@@ -3,7 +3,7 @@ package dev.kiln.kernels.fast;
 import java.util.Arrays;
 
 /**
- * 2-D convolution, NCHW, as im2col + {@link FastGemm}, several samples per GEMM. Scalar reference:
+ * 2-D convolution, NCHW, as im2col + {@link FastGemm}, one sample at a time. Scalar reference:
  * {@link dev.kiln.kernels.Conv}; same arguments (after the {@link Workers}), same meaning.
  * <pre>
  *   x : [B, Ci, H, W]   w : [Co, Ci, kh, kw] = [Co, K]   y : [B, Co, Ho, Wo] = [B, Co, P]
@@ -14,16 +14,13 @@ import java.util.Arrays;
  *   backward data:    dcol  = wᵀ·dy_b, dx_b += col2im(dcol)   GEMM [K, Co]·[Co, P]
  *   backward weights: dw   += Σ_b dy_b·col_bᵀ          GEMM [Co, P]·[P, K]
  * </pre>
- * Each of the three puts a group of samples side by side in one GEMM (S·P columns, or S·P summed
- * values for backward weights), so that the GEMMs are wide enough to run at full speed.
  * col2im is the adjoint of im2col: it adds each dcol[kk, t] into the x position that col[kk, t]
  * was read from. Zero-padding positions are dropped, and positions no window reads (stride > k)
  * get nothing, exactly as in the reference's direct loops.
  *
- * <p>Parallelism and determinism: forward and backward data run one task per group of samples
- * (each sample's y_b or dx_b is written by its group's task) with single-threaded GEMMs inside;
- * with a single group, the GEMM itself runs in parallel instead. The group size changes no bit
- * of the result (see {@link #forward}). Backward weights sums over the batch, so the
+ * <p>Parallelism and determinism: forward and backward data run one task per sample (each
+ * sample's y_b or dx_b is written by its own task) with single-threaded GEMMs inside; with a batch
+ * of one, the GEMM itself runs in parallel instead. Backward weights sums over the batch, so the
  * batch is cut into a fixed number of chunks that depends on the batch size only
  * ({@link #weightChunks}); each chunk adds into its own partial dw, and the partials are summed in
  * chunk order. No result depends on the number of threads.
@@ -35,136 +32,59 @@ import java.util.Arrays;
 public final class FastConv {
     /** At most this many partial weight gradients in backward weights. */
     static final int MAX_WEIGHT_CHUNKS = 8;
-    /** At most this many samples side by side in one GEMM (backward weights: batch 128 in 8 chunks of 16). */
+    /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
     static final int GEMM_SAMPLES = 16;
-    /** Forward and backward data put about this many columns (S·P) into one GEMM. */
-    static final int GEMM_COLUMNS = 1024;
 
-    private static final Scratch COLUMNS = new Scratch();            // col_g rows   [K][≥ S·P]
-    private static final Scratch GROUP_OUT = new Scratch();          // y_g, flat    [Co, S·P]
-    private static final Scratch DY_GROUP = new Scratch();           // dy_g rows    [Co][≥ S·P]
+    private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
     private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co]
-    private static final Scratch DCOL = new Scratch();               // dcol_g, flat  [K, S·P]
+    private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P]
     private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, K, Co]
     private static final Scratch PARTIAL_DBIAS = new Scratch();      // [chunks, Co], in double
 
     private FastConv() {}
 
-    /**
-     * y = conv(x, w) + bias; bias may be null. Overwrites y. See {@link dev.kiln.kernels.Conv#forward}.
-     *
-     * <p>One GEMM per group of S samples ({@link #samplesPerGemm}), with the group's columns side
-     * by side, then a copy of each sample's block of columns into y:
-     * <pre>
-     *   col_g  [K][S·P]   col_g[kk][s·P + t] = col_b[kk, t]   for b = b₀ + s   (im2col, packed B rows)
-     *   y_g    [Co, S·P]  = w·col_g (+ bias[o] in every column of row o)      GEMM [Co, K]·[K, S·P]
-     *   y[b₀ + s, o, t]  = y_g[o, s·P + t]
-     * </pre>
-     * Each y_g[o, s·P + t] is the GEMM's sum over the same K terms in the same order as the
-     * per-sample product w·col_b (a column's sum does not depend on where the column sits), so the
-     * result is the same bits for any S, and so for any thread count.
-     */
+    /** y = conv(x, w) + bias; bias may be null. Overwrites y. See {@link dev.kiln.kernels.Conv#forward}. */
     public static void forward(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH, int kW,
                                int stride, int pad, int outH, int outW, float[] x, float[] w, float[] bias,
                                float[] y) {
-        int positions = outH * outW;
-        forward(workers, samplesPerGemm(batch, positions, workers.threads()), batch, inC, inH, inW, outC, kH, kW,
-                stride, pad, outH, outW, x, w, bias, y);
-    }
-
-    /** {@link #forward} with S samples per GEMM given (tests pin it; any S ≥ 1 gives the same bits). */
-    static void forward(Workers workers, int samples, int batch, int inC, int inH, int inW, int outC, int kH, int kW,
-                        int stride, int pad, int outH, int outW, float[] x, float[] w, float[] bias, float[] y) {
         int kSize = inC * kH * kW;                 // K
         int positions = outH * outW;               // P
-        int groups = Workers.ceilDiv(batch, samples);
         long work = (long) batch * outC * kSize * positions;
-        Workers perGroup = groups > 1 ? workers : workers.sequential();
-        Workers inGemm = groups > 1 ? workers.sequential() : workers;
-        perGroup.forEach(groups, work, g -> {
-            int b0 = g * samples;
-            int count = Math.min(batch, b0 + samples) - b0;              // S of this group
-            int length = count * positions;                              // S·P: the GEMM's columns
-            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(length));   // col_g [K][≥ S·P]
-            float[] yG = GROUP_OUT.floats(outC * length);                      // y_g [Co, S·P]
-            for (int s = 0; s < count; s++) {
-                int xOff = (b0 + s) * inC * inH * inW;                   // x[b₀ + s, 0, 0, 0]
-                im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, s * positions);
-            }
+        Workers perSample = batch > 1 ? workers : workers.sequential();
+        Workers inGemm = batch > 1 ? workers.sequential() : workers;
+        perSample.forEach(batch, work, b -> {
+            int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
+            int yOff = b * outC * positions;       // y[b, 0, 0, 0]
+            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
+            im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             if (bias != null) {
-                for (int o = 0; o < outC; o++) Arrays.fill(yG, o * length, (o + 1) * length, bias[o]);
-            }
-            FastGemm.gemmPackedB(inGemm, false, outC, length, kSize, w, 0, col, yG, 0, bias != null);
-            for (int s = 0; s < count; s++) {
-                int yOff = (b0 + s) * outC * positions;                  // y[b₀ + s, 0, 0]
                 for (int o = 0; o < outC; o++) {
-                    System.arraycopy(yG, o * length + s * positions, y, yOff + o * positions, positions);
+                    int yRow = yOff + o * positions;
+                    Arrays.fill(y, yRow, yRow + positions, bias[o]);
                 }
             }
+            FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
         });
     }
 
-    /**
-     * dx += convᵀ(dy, w). See {@link dev.kiln.kernels.Conv#backwardData}.
-     *
-     * <p>One GEMM per group of S samples, as in {@link #forward}:
-     * <pre>
-     *   dy_g   [Co][S·P]  dy_g[o][s·P + t] = dy[b₀ + s, o, t]                   (packed B rows)
-     *   dcol_g [K, S·P]   = wᵀ·dy_g                                             GEMM [K, Co]·[Co, S·P]
-     *   dx_b  += col2im(dcol_g[:, s·P .. (s+1)·P))   for b = b₀ + s
-     * </pre>
-     * Each dcol element is the same sum over Co in the same order as with one sample per GEMM, and
-     * each dx_b takes only its own sample's columns, in the same order: the same bits for any S.
-     */
+    /** dx += convᵀ(dy, w). See {@link dev.kiln.kernels.Conv#backwardData}. */
     public static void backwardData(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
                                     int kW, int stride, int pad, int outH, int outW, float[] dy, float[] w,
                                     float[] dx) {
-        int positions = outH * outW;
-        backwardData(workers, samplesPerGemm(batch, positions, workers.threads()), batch, inC, inH, inW, outC, kH,
-                kW, stride, pad, outH, outW, dy, w, dx);
-    }
-
-    /** {@link #backwardData} with S samples per GEMM given (tests pin it; any S ≥ 1 gives the same bits). */
-    static void backwardData(Workers workers, int samples, int batch, int inC, int inH, int inW, int outC, int kH,
-                             int kW, int stride, int pad, int outH, int outW, float[] dy, float[] w, float[] dx) {
         int kSize = inC * kH * kW;
         int positions = outH * outW;
-        int groups = Workers.ceilDiv(batch, samples);
         long work = (long) batch * outC * kSize * positions;
-        Workers perGroup = groups > 1 ? workers : workers.sequential();
-        Workers inGemm = groups > 1 ? workers.sequential() : workers;
-        perGroup.forEach(groups, work, g -> {
-            int b0 = g * samples;
-            int count = Math.min(batch, b0 + samples) - b0;              // S of this group
-            int length = count * positions;                              // S·P
-            float[][] dyG = DY_GROUP.rows(outC, FastGemm.rowLength(length));   // dy_g [Co][≥ S·P]
-            for (int s = 0; s < count; s++) {
-                int yOff = (b0 + s) * outC * positions;                  // dy[b₀ + s, 0, 0]
-                for (int o = 0; o < outC; o++) {
-                    System.arraycopy(dy, yOff + o * positions, dyG[o], s * positions, positions);
-                }
-            }
-            float[] dcol = DCOL.floats(kSize * length);                        // dcol_g [K, S·P]
-            // dcol_g = wᵀ·dy_g: w is stored [Co, K], which is op(A) = wᵀ stored transposed.
-            FastGemm.gemmPackedB(inGemm, true, kSize, length, outC, w, 0, dyG, dcol, 0, false);
-            for (int s = 0; s < count; s++) {
-                int xOff = (b0 + s) * inC * inH * inW;                   // dx[b₀ + s, 0, 0, 0]
-                col2imAdd(dcol, s * positions, length, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx, xOff);
-            }
+        Workers perSample = batch > 1 ? workers : workers.sequential();
+        Workers inGemm = batch > 1 ? workers.sequential() : workers;
+        perSample.forEach(batch, work, b -> {
+            int xOff = b * inC * inH * inW;
+            int yOff = b * outC * positions;
+            float[] dcol = DCOL.floats(kSize * positions);                       // [K, P]
+            // dcol = wᵀ·dy_b: w is stored [Co, K], which is op(A) = wᵀ stored transposed.
+            FastGemm.gemm(inGemm, true, false, kSize, positions, outC, w, 0, dy, yOff, dcol, 0, false);
+            col2imAdd(dcol, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx, xOff);
         });
-    }
-
-    /**
-     * S, the samples side by side in one GEMM of forward and backward data: enough for about
-     * {@link #GEMM_COLUMNS} columns (S·P), at most {@link #GEMM_SAMPLES}, and no more than leaves a
-     * group for every thread. The results do not depend on S (see {@link #forward}), so it may
-     * depend on the thread count; it only decides how big the GEMMs are and how many tasks there are.
-     */
-    static int samplesPerGemm(int batch, int positions, int threads) {
-        int byColumns = Math.max(1, GEMM_COLUMNS / Math.max(1, positions));
-        int byThreads = Math.max(1, batch / threads);                       // ⌈batch / S⌉ ≥ threads
-        return Math.min(GEMM_SAMPLES, Math.min(byColumns, byThreads));
     }
 
     /**
@@ -255,13 +175,12 @@ public final class FastConv {
 
     /**
      * col[kk][t] = x[b, c, i·s − pad + p, j·s − pad + q], zero outside the image, for
-     * kk = (c·kh + p)·kw + q and t = i·Wo + j, written at col[kk][colOff + t]; x[b] starts at xOff.
-     * Rows are [K][≥ colOff + P]; several samples go side by side in one matrix (colOff = s·P).
+     * kk = (c·kh + p)·kw + q and t = i·Wo + j; x[b] starts at xOff. Rows are [K][≥ P].
      * The output positions that read inside the image form a rectangle [iStart, iEnd) ×
      * [jStart, jEnd) for each (p, q) (see {@link #firstInside}), so the loops carry no bounds tests.
      */
     static void im2col(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
-                       int outH, int outW, float[][] col, int colOff) {
+                       int outH, int outW, float[][] col) {
         int positions = outH * outW;
         for (int c = 0; c < inC; c++) {
             int xPlane = xOff + c * inH * inW;                           // x[b, c, 0, 0]
@@ -272,10 +191,10 @@ public final class FastConv {
                     int jStart = firstInside(q, stride, pad, outW);
                     int jEnd = endInside(q, stride, pad, inW, outW, jStart);
                     float[] row = col[(c * kH + p) * kW + q];
-                    Arrays.fill(row, colOff, colOff + iStart * outW, 0f);             // rows of padding above
-                    Arrays.fill(row, colOff + iEnd * outW, colOff + positions, 0f);   // and below
+                    Arrays.fill(row, 0, iStart * outW, 0f);               // rows of padding above
+                    Arrays.fill(row, iEnd * outW, positions, 0f);         // and below
                     for (int i = iStart; i < iEnd; i++) {
-                        int t0 = colOff + i * outW;                       // row index of (i, 0)
+                        int t0 = i * outW;                                // t of (i, 0)
                         int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
                         Arrays.fill(row, t0, t0 + jStart, 0f);            // padding left
                         for (int j = jStart; j < jEnd; j++) row[t0 + j] = x[x0 + (j - jStart) * stride];
@@ -318,12 +237,12 @@ public final class FastConv {
 
     /**
      * dx[b, c, i·s − pad + p, j·s − pad + q] += dcol[kk, t] for every (kk, t) whose position lies
-     * inside the image: the adjoint of {@link #im2col}, over the same rectangles. dcol[kk, t] is
-     * dcolFlat[kk·rowStride + colOff + t] (one sample's P columns of a [K, rowStride] matrix);
-     * x[b] starts at xOff.
+     * inside the image: the adjoint of {@link #im2col}, over the same rectangles. dcol is flat
+     * [K, P]; x[b] starts at xOff.
      */
-    static void col2imAdd(float[] dcol, int colOff, int rowStride, int inC, int inH, int inW, int kH, int kW,
-                          int stride, int pad, int outH, int outW, float[] dx, int xOff) {
+    static void col2imAdd(float[] dcol, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
+                          int outH, int outW, float[] dx, int xOff) {
+        int positions = outH * outW;
         for (int c = 0; c < inC; c++) {
             int xPlane = xOff + c * inH * inW;
             for (int p = 0; p < kH; p++) {
@@ -332,7 +251,7 @@ public final class FastConv {
                 for (int q = 0; q < kW; q++) {
                     int jStart = firstInside(q, stride, pad, outW);
                     int jEnd = endInside(q, stride, pad, inW, outW, jStart);
-                    int dcolRow = ((c * kH + p) * kW + q) * rowStride + colOff;   // dcol[kk, 0]
+                    int dcolRow = ((c * kH + p) * kW + q) * positions;   // dcol[kk, 0]
                     for (int i = iStart; i < iEnd; i++) {
                         int t0 = dcolRow + i * outW;
                         int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
