@@ -50,11 +50,6 @@ final class VectorMath {
 
     private VectorMath() {}
 
-    /** The constant v in every lane. */
-    private static FloatVector c(float v) {
-        return FloatVector.broadcast(SPECIES, v);
-    }
-
     /** y[i] = exp(x[i]) for the whole vectors of [0, n); returns the first i left for the scalar tail. */
     static int exp(float[] x, float[] y, int n) {
         int i = 0;
@@ -69,25 +64,20 @@ final class VectorMath {
         return i;
     }
 
-    /** The integers i (|i| &lt; 2²²) as floats, exactly as {@link FastMath#toFloat}: no I2F conversion. */
-    static FloatVector toFloat(IntVector i) {
-        return i.add(ROUND_BITS).reinterpretAsFloats().sub(ROUND);
-    }
-
     /** Lane-wise {@link FastMath#exp}. */
     static FloatVector exp(FloatVector x) {
         FloatVector xc = x.max(EXP_LO).min(EXP_HI);                                   // 1.
         FloatVector big = xc.fma(LOG2E, ROUND);                                       // 2.
         FloatVector n = big.sub(ROUND);
         IntVector ni = big.reinterpretAsInts().sub(ROUND_BITS);
-        FloatVector r = n.fma(c(-LN2_HI), xc);                                           // 3.
-        r = n.fma(c(-LN2_LO), r);
+        FloatVector r = n.fma(FloatVector.broadcast(SPECIES, -LN2_HI), xc);           // 3.
+        r = n.fma(FloatVector.broadcast(SPECIES, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(SPECIES, EXP_P0);                       // 4.
-        p = p.fma(r, c(EXP_P1));
-        p = p.fma(r, c(EXP_P2));
-        p = p.fma(r, c(EXP_P3));
-        p = p.fma(r, c(EXP_P4));
-        p = p.fma(r, c(EXP_P5));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_P1));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_P2));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_P3));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_P4));
+        p = p.fma(r, FloatVector.broadcast(SPECIES, EXP_P5));
         FloatVector er = p.fma(r.mul(r), r).add(1f);
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);                          // 5.
         FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
@@ -109,23 +99,24 @@ final class VectorMath {
             return logLaneByLane(x);
         }
         IntVector ix = x.reinterpretAsInts().sub(SQRT_HALF_BITS);                     // 2.
-        FloatVector ef = toFloat(ix.lanewise(VectorOperators.ASHR, 23));
+        // the exponent e as a float, exactly as FastMath.toFloat (|e| < 2²², no I2F conversion)
+        FloatVector ef = ix.lanewise(VectorOperators.ASHR, 23).add(ROUND_BITS).reinterpretAsFloats().sub(ROUND);
         FloatVector m = ix.and(MANTISSA).add(SQRT_HALF_BITS).reinterpretAsFloats();
         FloatVector f = m.sub(1f);                                                    // 3.
         FloatVector q = FloatVector.broadcast(SPECIES, LOG_Q0);                       // 4.
-        q = q.fma(f, c(LOG_Q1));
-        q = q.fma(f, c(LOG_Q2));
-        q = q.fma(f, c(LOG_Q3));
-        q = q.fma(f, c(LOG_Q4));
-        q = q.fma(f, c(LOG_Q5));
-        q = q.fma(f, c(LOG_Q6));
-        q = q.fma(f, c(LOG_Q7));
-        q = q.fma(f, c(LOG_Q8));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q1));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q2));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q3));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q4));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q5));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q6));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q7));
+        q = q.fma(f, FloatVector.broadcast(SPECIES, LOG_Q8));
         FloatVector z = f.mul(f);
         FloatVector y = q.mul(f).mul(z);
-        y = ef.fma(c(LN2_LO), y);                                                     // 5.
-        y = z.fma(c(-0.5f), y);
-        return ef.fma(c(LN2_HI), f.add(y));
+        y = ef.fma(FloatVector.broadcast(SPECIES, LN2_LO), y);                        // 5.
+        y = z.fma(FloatVector.broadcast(SPECIES, -0.5f), y);
+        return ef.fma(FloatVector.broadcast(SPECIES, LN2_HI), f.add(y));
     }
 
     /** FastMath.log on each lane: the edge lanes (and their neighbours) of {@link #log(FloatVector)}. */
