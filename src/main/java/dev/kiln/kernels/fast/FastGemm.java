@@ -9,14 +9,15 @@ import java.util.Arrays;
  *
  * <p>Algorithm:
  * <ol>
- *   <li>Pack op(B) into K separate row arrays, {@code bRows[p][j] = op(B)[p, j]} (a transposing
- *       copy when transB). O(K·N), against O(M·N·K) for the product.</li>
+ *   <li>Pack op(B) (a transposing copy when transB; O(K·N), against O(M·N·K) for the product):
+ *       with the Vector API into {@link VectorGemm}'s W-wide panels, one flat array; for the
+ *       scalar twin into K separate row arrays, {@code bRows[p][j] = op(B)[p, j]}.</li>
  *   <li>Cut C into tiles of {@link #MC} rows × {@link #NC} columns; one tile is one task, so each
  *       element of C is computed by exactly one task.</li>
  *   <li>In a tile, for each block of {@link #KC} values of p (so that the block of B stays in
- *       cache): with the Vector API, {@link VectorGemm#addBlock} sums the block for 4 rows × 2
- *       vectors in registers and adds it straight into C (stores it, for the first block when not
- *       accumulating). The scalar twin sums each row i as {@code acc_i[j] += A(i, p)·bRows[p][j]}
+ *       cache): with the Vector API, {@link VectorGemm#tile} packs the tile's rows of A for the
+ *       block and sums it for 6 rows × 2 vectors at a time in registers, adding it straight into C
+ *       (storing it, for the first block when not accumulating). The scalar twin sums each row i as {@code acc_i[j] += A(i, p)·bRows[p][j]}
  *       over the tile's j, in i-k-j order (the inner loop runs over contiguous memory), into
  *       accumulator rows that it copies into C at the end.</li>
  * </ol>
@@ -37,8 +38,8 @@ import java.util.Arrays;
  * C must not overlap A or B.
  */
 public final class FastGemm {
-    /** Rows of C per tile. */
-    static final int MC = 16;
+    /** Rows of C per tile: three slivers of the micro-kernel's 6 rows. */
+    static final int MC = 18;
     /** Columns of C per tile: an accumulator row segment of 1 KiB stays in L1. */
     static final int NC = 256;
     /** Values of p per block: a KC × NC block of B (128 KiB) stays in L2. */
@@ -46,7 +47,8 @@ public final class FastGemm {
     /** Values of p per block of the transposing pack. */
     static final int PACK_BLOCK = 64;
 
-    private static final Scratch PACKED_B = new Scratch();   // bRows: [K][≥ N], on the calling thread
+    private static final Scratch PACKED_B = new Scratch();   // bRows: [K][≥ N], on the calling thread (scalar twin)
+    private static final Scratch PACKED_PANELS = new Scratch();  // B in W-wide panels, on the calling thread (Vector API)
     private static final Scratch TILE_ACC = new Scratch();   // acc:   [MC][≥ N], on the tile's thread (scalar twin)
     private static final Scratch BLOCK_ACC = new Scratch();  // one block of p: [MC][≥ N], same thread
 
@@ -56,27 +58,38 @@ public final class FastGemm {
     public static void gemm(Workers workers, boolean transA, boolean transB, int m, int n, int k,
                             float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         if (m == 0 || n == 0) return;
+        if (workers.vector()) {                                      // B straight into the micro-kernel's panels
+            float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(n, k));
+            VectorGemm.packB(transB, n, k, b, bOff, bp);
+            vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
+            return;
+        }
         float[][] bRows = PACKED_B.rows(k, rowLength(n));
         packB(transB, n, k, b, bOff, bRows);
         gemmPackedB(workers, transA, m, n, k, a, aOff, bRows, c, cOff, accumulate);
     }
 
     /**
-     * The same product with op(B) given already packed: {@code bRows[p][j] = op(B)[p, j]} for
+     * The same product with op(B) given already as rows: {@code bRows[p][j] = op(B)[p, j]} for
      * p in [0, K), j in [0, N); each row at least {@link #rowLength}(N) long (what is past N is
-     * read but never lands in C). The convolutions write their im2col
-     * matrix straight into this form. Scalar reference: {@link dev.kiln.kernels.Gemm#gemm}.
+     * never read). The convolutions write their im2col matrix straight into this form. Scalar
+     * reference: {@link dev.kiln.kernels.Gemm#gemm}.
      */
     public static void gemmPackedB(Workers workers, boolean transA, int m, int n, int k, float[] a, int aOff,
                                    float[][] bRows, float[] c, int cOff, boolean accumulate) {
         if (m == 0 || n == 0) return;
-        boolean vector = workers.vector();
         int rowLength = rowLength(n);
         for (int p = 0; p < k; p++) {
             if (bRows[p].length < rowLength) {
                 throw new IllegalArgumentException("packed B row " + p + " has " + bRows[p].length
                         + " floats; the kernel needs rowLength(" + n + ") = " + rowLength);
             }
+        }
+        if (workers.vector()) {                                      // the rows into the micro-kernel's panels
+            float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(n, k));
+            VectorGemm.packRows(n, k, bRows, bp);
+            vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
+            return;
         }
         int aRowStride = transA ? 1 : k;       // A(i, p) → A(i + 1, p)
         int aColStride = transA ? m : 1;       // A(i, p) → A(i, p + 1)
@@ -85,8 +98,29 @@ public final class FastGemm {
         workers.forEach(rowTiles * colTiles, (long) m * n * k, t -> {
             int i0 = (t / colTiles) * MC;
             int j0 = (t % colTiles) * NC;
-            tile(vector, i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC), n, k,
+            tile(i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC), n, k,
                     a, aOff, aRowStride, aColStride, bRows, c, cOff, accumulate);
+        });
+    }
+
+    /** The Vector API path: the same tiles, each one {@link VectorGemm#tile} over the packed panels bp. */
+    private static void vectorTiles(Workers workers, boolean transA, int m, int n, int k, float[] a, int aOff,
+                                    float[] bp, float[] c, int cOff, boolean accumulate) {
+        int aRowStride = transA ? 1 : k;       // A(i, p) → A(i + 1, p)
+        int aColStride = transA ? m : 1;       // A(i, p) → A(i, p + 1)
+        int rowTiles = Workers.ceilDiv(m, MC);
+        int colTiles = Workers.ceilDiv(n, NC);
+        workers.forEach(rowTiles * colTiles, (long) m * n * k, t -> {
+            int i0 = (t / colTiles) * MC;
+            int j0 = (t % colTiles) * NC;
+            if (k == 0) {                                            // an empty sum: C = 0, or C unchanged
+                if (!accumulate) for (int i = i0; i < Math.min(m, i0 + MC); i++) {
+                    Arrays.fill(c, cOff + i * n + j0, cOff + i * n + Math.min(n, j0 + NC), 0f);
+                }
+                return;
+            }
+            VectorGemm.tile(i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC), n, k,
+                    a, aOff, aRowStride, aColStride, bp, c, cOff, accumulate);
         });
     }
 
@@ -122,17 +156,10 @@ public final class FastGemm {
     }
 
     /** C[i0..i1, j0..j1) = op(A)[i0..i1, :]·bRows[:, j0..j1) (+ C), summed block by block (see the class doc). */
-    private static void tile(boolean vector, int i0, int i1, int j0, int j1, int n, int k,
+    private static void tile(int i0, int i1, int j0, int j1, int n, int k,
                              float[] a, int aOff, int aRowStride, int aColStride, float[][] bRows,
                              float[] c, int cOff, boolean accumulate) {
         int rows = i1 - i0;
-        if (vector && k > 0) {                               // the Vector API micro-kernel, straight into C
-            for (int p0 = 0; p0 < k; p0 += KC) {
-                VectorGemm.addBlock(i0, rows, j0, j1, p0, Math.min(k, p0 + KC), a, aOff, aRowStride, aColStride,
-                        bRows, c, cOff, n, accumulate || p0 > 0);
-            }
-            return;
-        }
         float[][] acc = TILE_ACC.rows(rows, rowLength(n));  // acc[r][j] ↔ C[i0 + r, j], j in [j0, j1)
         for (int r = 0; r < rows; r++) {
             int cRow = cOff + (i0 + r) * n;                  // C[i0 + r, 0]
@@ -179,12 +206,11 @@ public final class FastGemm {
     }
 
     /**
-     * The length the rows of a packed op(B) with N columns must have (≥ N): N rounded up to the
-     * micro-kernel's width, so that its vector loads of the last columns stay inside the row.
+     * The length the rows of a packed op(B) with N columns must have: N. (Nothing past N is read:
+     * the Vector API path copies the rows into its own zero-padded panels.)
      */
     public static int rowLength(int n) {
-        int width = Simd.AVAILABLE ? VectorGemm.WIDTH : 1;
-        return Workers.ceilDiv(n, width) * width;
+        return n;
     }
 
     /**
