@@ -167,8 +167,8 @@ public final class Sweeps {
                 float[] ddx = before.clone(), rdx = before.clone();
                 device.activationBackward(f, 0.01f, x, ref, dy, ddx, n);
                 REF.activationBackward(f, 0.01f, x, ref, dy, rdx, n);
-                // |f'| ≤ 1 for all four, so |dy| bounds every product a fused multiply-add may keep
-                a.compare(f + " backward n=" + n, ddx, rdx, Agreement.sameOrder(rdx, before, dy));
+                // every float product sits on a statement of its own in the kernel: bit for bit
+                a.compare(f + " backward n=" + n, ddx, rdx, new double[rdx.length]);
             }
         }
         return a;
@@ -182,7 +182,7 @@ public final class Sweeps {
             float[] dev = before.clone(), ref = before.clone();
             device.axpy(-0.37f, x, dev, n);
             REF.axpy(-0.37f, x, ref, n);
-            a.compare("axpy n=" + n, dev, ref, Agreement.sameOrder(ref, before, x));     // |α| < 1
+            a.compare("axpy n=" + n, dev, ref, new double[ref.length]);            // bit for bit
             float[] dScaled = before.clone(), rScaled = before.clone();
             device.scale(1.7f, dScaled, n);
             REF.scale(1.7f, rScaled, n);
@@ -347,7 +347,7 @@ public final class Sweeps {
             float[] dmu = m0.clone(), rmu = m0.clone(), dlv = l0.clone(), rlv = l0.clone();
             device.gaussianKlBackward(mu, lv, up, dmu, dlv, n);
             REF.gaussianKlBackward(mu, lv, up, rmu, rlv, n);
-            a.compare("backward dmu n=" + n, dmu, rmu, Agreement.sameOrder(rmu, m0));
+            a.compare("backward dmu n=" + n, dmu, rmu, new double[rmu.length]);
             a.compare("backward dlogVar n=" + n, dlv, rlv, Agreement.sameOrder(rlv, l0));
         }
         return a;
@@ -393,26 +393,48 @@ public final class Sweeps {
         return a;
     }
 
+    /**
+     * Adam and AdamW, bit for bit: the kernel rounds every float operation as the reference does
+     * (see OptimizerKernel), so the allowed difference is 0. Besides p, g ~ N(0, 1) the sweep
+     * draws magnitudes spread over many decades: parameters near 0 (where p − lr·update cancels
+     * and a one-rounding fma shows up in the last bits of a small result), gradients and moments
+     * from 1e-8 to 1e8 (tiny and huge updates), and v down to 1e-16 so eps matters.
+     */
     public static Agreement adam(Backend device) {
         Agreement a = new Agreement("Adam and AdamW step");
         Rng rng = new Rng(12_012);
         for (int n : SIZES) {
-            for (boolean decoupled : new boolean[] {false, true}) {
-                float[] p = gaussian(rng, n + 1, 1f), g = gaussian(rng, n + 1, 1f);
-                float[] m = gaussian(rng, n + 1, 0.1f), v = abs(gaussian(rng, n + 1, 0.1f));
-                float[] dp = p.clone(), dm = m.clone(), dv = v.clone(), rp = p.clone(), rm = m.clone(), rv = v.clone();
-                for (int step = 1; step <= 3; step++) {
-                    float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
-                    device.adamStep(dp, g, dm, dv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
-                    REF.adamStep(rp, g, rm, rv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+            for (boolean spread : new boolean[] {false, true}) {
+                for (boolean decoupled : new boolean[] {false, true}) {
+                    float[] p = gaussian(rng, n + 1, 1f), g = gaussian(rng, n + 1, 1f);
+                    float[] m = gaussian(rng, n + 1, 0.1f), v = abs(gaussian(rng, n + 1, 0.1f));
+                    if (spread) {
+                        for (int i = 0; i <= n; i++) {
+                            p[i] *= decades(rng, -8, 0);
+                            g[i] *= decades(rng, -8, 8);
+                            m[i] *= decades(rng, -8, 8);
+                            v[i] *= decades(rng, -16, 16);
+                        }
+                    }
+                    float[] dp = p.clone(), dm = m.clone(), dv = v.clone(), rp = p.clone(), rm = m.clone(), rv = v.clone();
+                    for (int step = 1; step <= 3; step++) {
+                        float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
+                        device.adamStep(dp, g, dm, dv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+                        REF.adamStep(rp, g, rm, rv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+                    }
+                    String where = "n=" + n + " decoupled=" + decoupled + " spread=" + spread;
+                    a.compare("p " + where, dp, rp, new double[n + 1]);
+                    a.compare("m " + where, dm, rm, new double[n + 1]);
+                    a.compare("v " + where, dv, rv, new double[n + 1]);
                 }
-                String where = "n=" + n + " decoupled=" + decoupled;
-                a.compare("p " + where, dp, rp, Agreement.sameOrder(rp, p));
-                a.compare("m " + where, dm, rm, Agreement.sameOrder(rm, m));
-                a.compare("v " + where, dv, rv, Agreement.sameOrder(rv, v));
             }
         }
         return a;
+    }
+
+    /** 10^u with u uniform in [lo, hi): a magnitude spread evenly over the decades. */
+    private static float decades(Rng rng, int lo, int hi) {
+        return (float) Math.pow(10, lo + (hi - lo) * rng.nextDouble());
     }
 
     public static Agreement sgd(Backend device) {
@@ -425,8 +447,8 @@ public final class Sweeps {
                 device.sgdStep(dp, g, db, n, 0.05f, 0.9f, 1e-3f);
                 REF.sgdStep(rp, g, rb, n, 0.05f, 0.9f, 1e-3f);
             }
-            a.compare("p n=" + n, dp, rp, Agreement.sameOrder(rp, p));
-            a.compare("buf n=" + n, db, rb, Agreement.sameOrder(rb, buf));
+            a.compare("p n=" + n, dp, rp, new double[rp.length]);
+            a.compare("buf n=" + n, db, rb, new double[rb.length]);
         }
         return a;
     }
