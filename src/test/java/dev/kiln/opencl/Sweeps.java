@@ -46,10 +46,17 @@ public final class Sweeps {
 
     // ---------------------------------------------------------------- GEMM
 
+    /**
+     * The tiled GEMM, bit for bit: it sums each dot product in double in the order p = 0 … K−1,
+     * as the reference does (a float product is exact in double, so an fma changes nothing), and
+     * rounds once. {16, 256, 4096} is the ARC model's dense layer (flattened 64·8·8 → 256), whose
+     * float sum used to drift a weighted-CE training run by 1e-3 in two epochs.
+     */
     public static Agreement gemm(Backend device) {
         Agreement a = new Agreement("gemm (tiled, local memory)");
         Rng rng = new Rng(12_001);
-        int[][] mnk = {{1, 1, 1}, {1, 7, 3}, {17, 1, 5}, {16, 16, 16}, {33, 17, 65}, {5, 40, 1}, {32, 32, 576}};
+        int[][] mnk = {{1, 1, 1}, {1, 7, 3}, {17, 1, 5}, {16, 16, 16}, {33, 17, 65}, {5, 40, 1}, {32, 32, 576},
+                       {16, 256, 4096}};
         for (int[] s : mnk) {
             for (int mode = 0; mode < 8; mode++) {
                 boolean ta = (mode & 1) != 0, tb = (mode & 2) != 0, acc = (mode & 4) != 0;
@@ -58,12 +65,11 @@ public final class Sweeps {
                 float[] x = gaussian(rng, aOff + m * k + 2, 1f);
                 float[] y = gaussian(rng, bOff + k * n + 1, 1f);
                 float[] c0 = gaussian(rng, cOff + m * n + 3, 1f);
-                float[] dev = c0.clone(), ref = c0.clone(), abs = abs(c0);
+                float[] dev = c0.clone(), ref = c0.clone();
                 device.gemm(ta, tb, m, n, k, x, aOff, y, bOff, dev, cOff, acc);
                 REF.gemm(ta, tb, m, n, k, x, aOff, y, bOff, ref, cOff, acc);
-                REF.gemm(ta, tb, m, n, k, abs(x), aOff, abs(y), bOff, abs, cOff, acc);
                 a.compare(String.format("m=%d n=%d k=%d transA=%b transB=%b accumulate=%b", m, n, k, ta, tb, acc),
-                        dev, ref, Agreement.rounding(abs, k));
+                        dev, ref, new double[ref.length]);
             }
         }
         return a;
