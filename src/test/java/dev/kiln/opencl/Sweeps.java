@@ -46,10 +46,17 @@ public final class Sweeps {
 
     // ---------------------------------------------------------------- GEMM
 
+    /**
+     * The tiled GEMM, bit for bit: it sums each dot product in double in the order p = 0 … K−1,
+     * as the reference does (a float product is exact in double, so an fma changes nothing), and
+     * rounds once. {16, 256, 4096} is the ARC model's dense layer (flattened 64·8·8 → 256), whose
+     * float sum used to drift a weighted-CE training run by 1e-3 in two epochs.
+     */
     public static Agreement gemm(Backend device) {
         Agreement a = new Agreement("gemm (tiled, local memory)");
         Rng rng = new Rng(12_001);
-        int[][] mnk = {{1, 1, 1}, {1, 7, 3}, {17, 1, 5}, {16, 16, 16}, {33, 17, 65}, {5, 40, 1}, {32, 32, 576}};
+        int[][] mnk = {{1, 1, 1}, {1, 7, 3}, {17, 1, 5}, {16, 16, 16}, {33, 17, 65}, {5, 40, 1}, {32, 32, 576},
+                       {16, 256, 4096}};
         for (int[] s : mnk) {
             for (int mode = 0; mode < 8; mode++) {
                 boolean ta = (mode & 1) != 0, tb = (mode & 2) != 0, acc = (mode & 4) != 0;
@@ -58,12 +65,11 @@ public final class Sweeps {
                 float[] x = gaussian(rng, aOff + m * k + 2, 1f);
                 float[] y = gaussian(rng, bOff + k * n + 1, 1f);
                 float[] c0 = gaussian(rng, cOff + m * n + 3, 1f);
-                float[] dev = c0.clone(), ref = c0.clone(), abs = abs(c0);
+                float[] dev = c0.clone(), ref = c0.clone();
                 device.gemm(ta, tb, m, n, k, x, aOff, y, bOff, dev, cOff, acc);
                 REF.gemm(ta, tb, m, n, k, x, aOff, y, bOff, ref, cOff, acc);
-                REF.gemm(ta, tb, m, n, k, abs(x), aOff, abs(y), bOff, abs, cOff, acc);
                 a.compare(String.format("m=%d n=%d k=%d transA=%b transB=%b accumulate=%b", m, n, k, ta, tb, acc),
-                        dev, ref, Agreement.rounding(abs, k));
+                        dev, ref, new double[ref.length]);
             }
         }
         return a;
@@ -95,11 +101,10 @@ public final class Sweeps {
             for (boolean withBias : new boolean[] {true, false}) {
                 float[] x = gaussian(rng, s.xSize(), 1f), w = gaussian(rng, s.wSize(), 1f);
                 float[] bias = withBias ? gaussian(rng, s.outC(), 1f) : null;
-                float[] dev = gaussian(rng, s.ySize(), 9f), ref = new float[s.ySize()], abs = new float[s.ySize()];
+                float[] dev = gaussian(rng, s.ySize(), 9f), ref = new float[s.ySize()];
                 device.conv2dForward(s, x, w, bias, dev);
                 REF.conv2dForward(s, x, w, bias, ref);
-                REF.conv2dForward(s, abs(x), abs(w), bias == null ? null : abs(bias), abs);
-                a.compare(s + " bias=" + withBias, dev, ref, Agreement.rounding(abs, s.inC() * s.kH() * s.kW() + 1));
+                a.compare(s + " bias=" + withBias, dev, ref, new double[ref.length]);   // double sum: bit for bit
             }
         }
         return a;
@@ -127,15 +132,12 @@ public final class Sweeps {
             for (boolean withBias : new boolean[] {true, false}) {
                 float[] x = gaussian(rng, s.xSize(), 1f), dy = gaussian(rng, s.ySize(), 1f);
                 float[] w0 = gaussian(rng, s.wSize(), 1f), b0 = gaussian(rng, s.outC(), 1f);
-                float[] dw = w0.clone(), rw = w0.clone(), aw = abs(w0);
+                float[] dw = w0.clone(), rw = w0.clone();
                 float[] db = withBias ? b0.clone() : null, rb = withBias ? b0.clone() : null;
-                float[] ab = withBias ? abs(b0) : null;
                 device.conv2dBackwardWeights(s, x, dy, dw, db);
                 REF.conv2dBackwardWeights(s, x, dy, rw, rb);
-                REF.conv2dBackwardWeights(s, abs(x), abs(dy), aw, ab);
-                int terms = s.batch() * s.outH() * s.outW() + 1;
-                a.compare(s + " dw", dw, rw, Agreement.rounding(aw, terms));
-                if (withBias) a.compare(s + " dbias", db, rb, Agreement.rounding(ab, terms));
+                a.compare(s + " dw", dw, rw, new double[rw.length]);                    // double sums: bit for bit
+                if (withBias) a.compare(s + " dbias", db, rb, new double[rb.length]);
             }
         }
         return a;
@@ -167,8 +169,8 @@ public final class Sweeps {
                 float[] ddx = before.clone(), rdx = before.clone();
                 device.activationBackward(f, 0.01f, x, ref, dy, ddx, n);
                 REF.activationBackward(f, 0.01f, x, ref, dy, rdx, n);
-                // |f'| ≤ 1 for all four, so |dy| bounds every product a fused multiply-add may keep
-                a.compare(f + " backward n=" + n, ddx, rdx, Agreement.sameOrder(rdx, before, dy));
+                // every float product sits on a statement of its own in the kernel: bit for bit
+                a.compare(f + " backward n=" + n, ddx, rdx, new double[rdx.length]);
             }
         }
         return a;
@@ -182,7 +184,7 @@ public final class Sweeps {
             float[] dev = before.clone(), ref = before.clone();
             device.axpy(-0.37f, x, dev, n);
             REF.axpy(-0.37f, x, ref, n);
-            a.compare("axpy n=" + n, dev, ref, Agreement.sameOrder(ref, before, x));     // |α| < 1
+            a.compare("axpy n=" + n, dev, ref, new double[ref.length]);            // bit for bit
             float[] dScaled = before.clone(), rScaled = before.clone();
             device.scale(1.7f, dScaled, n);
             REF.scale(1.7f, rScaled, n);
@@ -347,7 +349,7 @@ public final class Sweeps {
             float[] dmu = m0.clone(), rmu = m0.clone(), dlv = l0.clone(), rlv = l0.clone();
             device.gaussianKlBackward(mu, lv, up, dmu, dlv, n);
             REF.gaussianKlBackward(mu, lv, up, rmu, rlv, n);
-            a.compare("backward dmu n=" + n, dmu, rmu, Agreement.sameOrder(rmu, m0));
+            a.compare("backward dmu n=" + n, dmu, rmu, new double[rmu.length]);
             a.compare("backward dlogVar n=" + n, dlv, rlv, Agreement.sameOrder(rlv, l0));
         }
         return a;
@@ -393,26 +395,48 @@ public final class Sweeps {
         return a;
     }
 
+    /**
+     * Adam and AdamW, bit for bit: the kernel rounds every float operation as the reference does
+     * (see OptimizerKernel), so the allowed difference is 0. Besides p, g ~ N(0, 1) the sweep
+     * draws magnitudes spread over many decades: parameters near 0 (where p − lr·update cancels
+     * and a one-rounding fma shows up in the last bits of a small result), gradients and moments
+     * from 1e-8 to 1e8 (tiny and huge updates), and v down to 1e-16 so eps matters.
+     */
     public static Agreement adam(Backend device) {
         Agreement a = new Agreement("Adam and AdamW step");
         Rng rng = new Rng(12_012);
         for (int n : SIZES) {
-            for (boolean decoupled : new boolean[] {false, true}) {
-                float[] p = gaussian(rng, n + 1, 1f), g = gaussian(rng, n + 1, 1f);
-                float[] m = gaussian(rng, n + 1, 0.1f), v = abs(gaussian(rng, n + 1, 0.1f));
-                float[] dp = p.clone(), dm = m.clone(), dv = v.clone(), rp = p.clone(), rm = m.clone(), rv = v.clone();
-                for (int step = 1; step <= 3; step++) {
-                    float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
-                    device.adamStep(dp, g, dm, dv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
-                    REF.adamStep(rp, g, rm, rv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+            for (boolean spread : new boolean[] {false, true}) {
+                for (boolean decoupled : new boolean[] {false, true}) {
+                    float[] p = gaussian(rng, n + 1, 1f), g = gaussian(rng, n + 1, 1f);
+                    float[] m = gaussian(rng, n + 1, 0.1f), v = abs(gaussian(rng, n + 1, 0.1f));
+                    if (spread) {
+                        for (int i = 0; i <= n; i++) {
+                            p[i] *= decades(rng, -8, 0);
+                            g[i] *= decades(rng, -8, 8);
+                            m[i] *= decades(rng, -8, 8);
+                            v[i] *= decades(rng, -16, 16);
+                        }
+                    }
+                    float[] dp = p.clone(), dm = m.clone(), dv = v.clone(), rp = p.clone(), rm = m.clone(), rv = v.clone();
+                    for (int step = 1; step <= 3; step++) {
+                        float bc1 = (float) (1 - Math.pow(0.9, step)), bc2 = (float) (1 - Math.pow(0.999, step));
+                        device.adamStep(dp, g, dm, dv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+                        REF.adamStep(rp, g, rm, rv, n, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.01f, decoupled, bc1, bc2);
+                    }
+                    String where = "n=" + n + " decoupled=" + decoupled + " spread=" + spread;
+                    a.compare("p " + where, dp, rp, new double[n + 1]);
+                    a.compare("m " + where, dm, rm, new double[n + 1]);
+                    a.compare("v " + where, dv, rv, new double[n + 1]);
                 }
-                String where = "n=" + n + " decoupled=" + decoupled;
-                a.compare("p " + where, dp, rp, Agreement.sameOrder(rp, p));
-                a.compare("m " + where, dm, rm, Agreement.sameOrder(rm, m));
-                a.compare("v " + where, dv, rv, Agreement.sameOrder(rv, v));
             }
         }
         return a;
+    }
+
+    /** 10^u with u uniform in [lo, hi): a magnitude spread evenly over the decades. */
+    private static float decades(Rng rng, int lo, int hi) {
+        return (float) Math.pow(10, lo + (hi - lo) * rng.nextDouble());
     }
 
     public static Agreement sgd(Backend device) {
@@ -425,8 +449,8 @@ public final class Sweeps {
                 device.sgdStep(dp, g, db, n, 0.05f, 0.9f, 1e-3f);
                 REF.sgdStep(rp, g, rb, n, 0.05f, 0.9f, 1e-3f);
             }
-            a.compare("p n=" + n, dp, rp, Agreement.sameOrder(rp, p));
-            a.compare("buf n=" + n, db, rb, Agreement.sameOrder(rb, buf));
+            a.compare("p n=" + n, dp, rp, new double[rp.length]);
+            a.compare("buf n=" + n, db, rb, new double[rb.length]);
         }
         return a;
     }

@@ -11,7 +11,8 @@ import com.aparapi.Kernel;
  *   dw[o,c,p,q] += Σ_{b,i,j} dy[b,o,i,j] · x[b, c, i·s − pad + p, j·s − pad + q]
  *   dbias[o]    += Σ_{b,i,j} dy[b,o,i,j]
  * </pre>
- * Accumulates in float (the reference in double).
+ * Sums in double in the reference's order (b, i, j) and rounds once before adding, so dw and
+ * dbias are bit-identical to the reference (see {@link GemmKernel} for why).
  */
 final class ConvBackwardWeightsKernel extends Kernel {
     float[] x;       // [batch, inC, inH, inW]
@@ -29,7 +30,7 @@ final class ConvBackwardWeightsKernel extends Kernel {
             int p = (gid / kW) % kH;
             int c = (gid / (kW * kH)) % inC;
             int o = gid / (kW * kH * inC);
-            float acc = 0f;
+            double acc = 0;                               // in double, as the reference
             for (int b = 0; b < batch; b++) {
                 int xPlane = (b * inC + c) * inH;
                 int yPlane = (b * outC + o) * outH;
@@ -39,22 +40,22 @@ final class ConvBackwardWeightsKernel extends Kernel {
                         for (int j = 0; j < outW; j++) {
                             int col = j * stride - pad + q;
                             if (col >= 0 && col < inW) {
-                                acc += dy[(yPlane + i) * outW + j] * x[(xPlane + r) * inW + col];
+                                acc += (double) dy[(yPlane + i) * outW + j] * x[(xPlane + r) * inW + col];
                             }
                         }
                     }
                 }
             }
-            dw[gid] = dw[gid] + acc;
+            dw[gid] = dw[gid] + (float) acc;
         } else if (hasBias == 1 && gid < wSize + outC) {
             int o = gid - wSize;
             int plane = outH * outW;
-            float acc = 0f;
+            double acc = 0;                               // in double, as the reference
             for (int b = 0; b < batch; b++) {
                 int yPlane = (b * outC + o) * plane;
                 for (int t = 0; t < plane; t++) acc += dy[yPlane + t];
             }
-            dbias[o] = dbias[o] + acc;
+            dbias[o] = dbias[o] + (float) acc;
         }
     }
 }

@@ -8,7 +8,8 @@ import com.aparapi.Kernel;
  * <pre>
  *   y[b,o,i,j] = bias[o] + Σ_{c,p,q} w[o,c,p,q] · x[b, c, i·s − pad + p, j·s − pad + q]
  * </pre>
- * Out-of-range input positions read as zero. Accumulates in float (the reference in double).
+ * Out-of-range input positions read as zero. Sums in double from the bias in the reference's order
+ * and rounds once, so y is bit-identical to the reference (see {@link GemmKernel} for why).
  */
 final class ConvForwardKernel extends Kernel {
     float[] x;       // [batch, inC, inH, inW]
@@ -25,7 +26,7 @@ final class ConvForwardKernel extends Kernel {
             int i = (idx / outW) % outH;
             int o = (idx / (outW * outH)) % outC;
             int b = idx / (outW * outH * outC);
-            float acc = 0f;
+            double acc = 0;                               // in double from the bias, as the reference
             if (hasBias == 1) acc = bias[o];
             for (int c = 0; c < inC; c++) {
                 int xPlane = (b * inC + c) * inH;             // row 0 of x[b, c]
@@ -36,13 +37,13 @@ final class ConvForwardKernel extends Kernel {
                         for (int q = 0; q < kW; q++) {
                             int col = j * stride - pad + q;
                             if (col >= 0 && col < inW) {
-                                acc += w[(wPlane + p) * kW + q] * x[(xPlane + r) * inW + col];
+                                acc += (double) w[(wPlane + p) * kW + q] * x[(xPlane + r) * inW + col];
                             }
                         }
                     }
                 }
             }
-            y[idx] = acc;
+            y[idx] = (float) acc;
         }
     }
 }

@@ -13,7 +13,12 @@ import com.aparapi.Kernel;
  * Each element of A and B is read from global memory once per tile instead of once per product:
  * TILE times less traffic than the naive loop. Items outside [M, N] (the grid is rounded up to
  * whole tiles) load zeros and store nothing; a k-tile past K loads zeros, which add nothing.
- * Accumulates in float, in the order p = 0 … K−1 (the reference sums in double).
+ * Sums each dot product in double, in the order p = 0 … K−1, and rounds once to float: exactly the
+ * reference's arithmetic, so the result is bit-identical to it. A float product is exact in double
+ * (24 + 24 ≤ 53 bits), so a compiler's contraction of acc + a·b into an fma rounds the same way.
+ * A float accumulator (the first version) was within Higham's bound, but its rounding in the ARC
+ * model's dense layer (K = 4096) drifted a 2-epoch weighted-CE run by 1e-3 in KL from the
+ * reference (docs/notes-h3.md); the double sum's cost on PoCL is measured there.
  */
 final class GemmKernel extends Kernel {
     static final int TILE = 16;
@@ -33,7 +38,7 @@ final class GemmKernel extends Kernel {
         int i = getGlobalId(1);            // row of C
         int lj = getLocalId(0);
         int li = getLocalId(1);
-        float acc = 0f;
+        double acc = 0;                    // Σ_p in double, as the reference
         for (int t = 0; t < k; t += TILE) {
             int pa = t + lj;                          // k index this item loads for A
             float av = 0f;
@@ -50,13 +55,13 @@ final class GemmKernel extends Kernel {
             }
             tileB[li * TILE + lj] = bv;
             localBarrier();
-            for (int p = 0; p < TILE; p++) acc += tileA[li * TILE + p] * tileB[p * TILE + lj];
+            for (int p = 0; p < TILE; p++) acc += (double) tileA[li * TILE + p] * tileB[p * TILE + lj];
             localBarrier();
         }
         if (i < m && j < n) {
             int ci = cOff + i * n + j;
-            if (accumulate == 1) c[ci] = c[ci] + acc;
-            else c[ci] = acc;
+            if (accumulate == 1) c[ci] = (float) (c[ci] + acc);
+            else c[ci] = (float) acc;
         }
     }
 }
