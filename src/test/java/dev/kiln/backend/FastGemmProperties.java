@@ -238,6 +238,22 @@ class FastGemmProperties {
         }
     }
 
+    /**
+     * Every edge of the packed kernel at once, for every transpose and accumulate mode: three
+     * blocks of p (the last partial), two column tiles (the second partial, its last panel too),
+     * two row tiles (the second with a partial sliver of 6 rows), offsets into every array; and
+     * the same shape with K = 0 (C = 0, or C unchanged when accumulating).
+     */
+    @Example
+    void theVectorKernelsEdgesAllAtOnceMatchTheReference() {
+        for (int modes = 0; modes < 8; modes++) {
+            fastGemmMatchesTheReferenceForEveryTransposeShapeAndOffset(new GemmCase((modes & 1) != 0, (modes & 2) != 0,
+                    23, 263, 300, 3, 5, 7, (modes & 4) != 0, 11L + modes));
+            fastGemmMatchesTheReferenceForEveryTransposeShapeAndOffset(new GemmCase((modes & 1) != 0, (modes & 2) != 0,
+                    23, 263, 0, 3, 5, 7, (modes & 4) != 0, 19L + modes));
+        }
+    }
+
     @Example
     void aPackedBWithRowsShorterThanTheKernelNeedsIsRefused() {
         int n = 3;
