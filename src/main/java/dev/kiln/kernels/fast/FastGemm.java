@@ -176,7 +176,7 @@ public final class FastGemm {
     }
 
     /**
-     * The scalar twin of {@link VectorGemm#addBlock}, over every block of p: acc[r][j] += S_q for
+     * The scalar twin of {@link VectorGemm#tile}, over every block of p: acc[r][j] += S_q for
      * each block q, where S_q is summed from 0 in float (a multiply and an add per term, no fma).
      */
     private static void scalarBlocks(int rows, int i0, int j0, int j1, int k, float[] a, int aOff, int aRowStride,
