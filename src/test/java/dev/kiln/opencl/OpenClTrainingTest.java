@@ -42,7 +42,7 @@ class OpenClTrainingTest {
      * The demo's loss (class-weighted CE) at the demo's model size (32/64 channels, dense 4096 → 256,
      * D = 32), batch 16, 12 steps: opencl follows the reference within {@link #WEIGHTED_RECON_REL}
      * in reconstruction and {@link #WEIGHTED_KL_REL} in KL at every step. Measured on PoCL
-     * (docs/notes-h3.md): at most 1e-7 and 5e-7, since GEMM, conv forward and backward-weights,
+     * (docs/opencl-measured.md): at most 1e-7 and 5e-7, since GEMM, conv forward and backward-weights,
      * the activations' backward, KL's dμ and Adam are bit-identical to the reference. With the
      * float-summing GEMM of the first version the gaps reached 8e-6 at step 4 and 1.5e-4 (recon),
      * 3.6e-3 (KL) at step 12. The run is sensitive (β = 0.5 on 32 grids): the fast backend, whose

@@ -18,7 +18,7 @@ import com.aparapi.Kernel;
  * (24 + 24 ≤ 53 bits), so a compiler's contraction of acc + a·b into an fma rounds the same way.
  * A float accumulator (the first version) was within Higham's bound, but its rounding in the ARC
  * model's dense layer (K = 4096) drifted a 2-epoch weighted-CE run by 1e-3 in KL from the
- * reference (docs/notes-h3.md); the double sum's cost on PoCL is measured there.
+ * reference (docs/opencl-measured.md); the double sum's cost on PoCL is measured there.
  */
 final class GemmKernel extends Kernel {
     static final int TILE = 16;
