@@ -93,14 +93,8 @@ public final class FastGemm {
         }
         int aRowStride = transA ? 1 : k;       // A(i, p) → A(i + 1, p)
         int aColStride = transA ? m : 1;       // A(i, p) → A(i, p + 1)
-        int rowTiles = Workers.ceilDiv(m, MC);
-        int colTiles = Workers.ceilDiv(n, NC);
-        workers.forEach(rowTiles * colTiles, (long) m * n * k, t -> {
-            int i0 = (t / colTiles) * MC;
-            int j0 = (t % colTiles) * NC;
-            tile(i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC), n, k,
-                    a, aOff, aRowStride, aColStride, bRows, c, cOff, accumulate);
-        });
+        forEachTile(workers, m, n, k, (i0, i1, j0, j1) ->
+                tile(i0, i1, j0, j1, n, k, a, aOff, aRowStride, aColStride, bRows, c, cOff, accumulate));
     }
 
     /** The Vector API path: the same tiles, each one {@link VectorGemm#tile} over the packed panels bp. */
@@ -108,19 +102,29 @@ public final class FastGemm {
                                     float[] bp, float[] c, int cOff, boolean accumulate) {
         int aRowStride = transA ? 1 : k;       // A(i, p) → A(i + 1, p)
         int aColStride = transA ? m : 1;       // A(i, p) → A(i, p + 1)
+        forEachTile(workers, m, n, k, (i0, i1, j0, j1) -> {
+            if (k == 0) {                                            // an empty sum: C = 0, or C unchanged
+                if (!accumulate) for (int i = i0; i < i1; i++) Arrays.fill(c, cOff + i * n + j0, cOff + i * n + j1, 0f);
+                return;
+            }
+            VectorGemm.tile(i0, i1, j0, j1, n, k, a, aOff, aRowStride, aColStride, bp, c, cOff, accumulate);
+        });
+    }
+
+    /** C[i0..i1, j0..j1) of one tile. */
+    @FunctionalInterface
+    private interface TileBody {
+        void run(int i0, int i1, int j0, int j1);
+    }
+
+    /** C cut into tiles of {@link #MC} × {@link #NC}, one task per tile, so each element of C has one writer. */
+    private static void forEachTile(Workers workers, int m, int n, int k, TileBody body) {
         int rowTiles = Workers.ceilDiv(m, MC);
         int colTiles = Workers.ceilDiv(n, NC);
         workers.forEach(rowTiles * colTiles, (long) m * n * k, t -> {
             int i0 = (t / colTiles) * MC;
             int j0 = (t % colTiles) * NC;
-            if (k == 0) {                                            // an empty sum: C = 0, or C unchanged
-                if (!accumulate) for (int i = i0; i < Math.min(m, i0 + MC); i++) {
-                    Arrays.fill(c, cOff + i * n + j0, cOff + i * n + Math.min(n, j0 + NC), 0f);
-                }
-                return;
-            }
-            VectorGemm.tile(i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC), n, k,
-                    a, aOff, aRowStride, aColStride, bp, c, cOff, accumulate);
+            body.run(i0, Math.min(m, i0 + MC), j0, Math.min(n, j0 + NC));
         });
     }
 
