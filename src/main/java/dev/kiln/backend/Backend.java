@@ -195,4 +195,34 @@ public interface Backend {
      * </pre>
      */
     void sgdStep(float[] p, float[] g, float[] buf, int n, float lr, float momentum, float weightDecay);
+
+    // ---------------------------------------------------------------- optimizer state kept by the backend
+
+    /**
+     * {@link #adamStep}, for a caller that leaves m and v to the backend between calls: it reads or
+     * writes them on the host only after {@link #handBack}. A backend with a device may then keep
+     * its own copies of m and v from one step to the next instead of uploading them every step
+     * (opencl does). The host backends have no copies to keep: this is {@link #adamStep}.
+     */
+    default void adamStepKeepingState(float[] p, float[] g, float[] m, float[] v, int n, float lr, float beta1,
+                                      float beta2, float eps, float weightDecay, boolean decoupled, float bc1,
+                                      float bc2) {
+        adamStep(p, g, m, v, n, lr, beta1, beta2, eps, weightDecay, decoupled, bc1, bc2);
+    }
+
+    /** {@link #sgdStep} under the contract of {@link #adamStepKeepingState}, for buf. */
+    default void sgdStepKeepingState(float[] p, float[] g, float[] buf, int n, float lr, float momentum,
+                                     float weightDecay) {
+        sgdStep(p, g, buf, n, lr, momentum, weightDecay);
+    }
+
+    /**
+     * The host takes these arrays back: on return their host values are current, and the backend
+     * has dropped any copy it kept (through {@link #adamStepKeepingState} or
+     * {@link #sgdStepKeepingState}), so the next call that uses them uploads them again. Whoever
+     * reads or writes such an array outside the backend's kernels (a checkpoint, a restore, a
+     * switch to another backend) calls this first; {@link dev.kiln.optim.Adam#stateArrays} does.
+     * The host backends keep nothing: a no-op.
+     */
+    default void handBack(java.util.List<float[]> arrays) {}
 }

@@ -1,5 +1,6 @@
 package dev.kiln.optim;
 
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.nn.Param;
 
@@ -55,6 +56,7 @@ public final class Adam implements Optimizer {
     private final List<float[]> v;   // second moments
     private Config config;
     private long t;
+    private final StateHolder holder = new StateHolder();   // which backend may keep m and v
 
     public Adam(List<Param> params, Config config) {
         this.params = List.copyOf(params);
@@ -72,9 +74,10 @@ public final class Adam implements Optimizer {
         t++;
         float bc1 = (float) (1 - Math.pow(config.beta1(), t));
         float bc2 = (float) (1 - Math.pow(config.beta2(), t));
+        Backend b = holder.stepOn(Backends.current(), state());
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
-            Backends.current().adamStep(p.value.data, p.grad, m.get(i), v.get(i), p.size(), config.lr(),
+            b.adamStepKeepingState(p.value.data, p.grad, m.get(i), v.get(i), p.size(), config.lr(),
                     config.beta1(), config.beta2(), config.eps(), config.weightDecay(), config.decoupled(), bc1, bc2);
         }
     }
@@ -88,8 +91,19 @@ public final class Adam implements Optimizer {
         config = new Config(lr, config.beta1(), config.beta2(), config.eps(), config.weightDecay(), config.decoupled());
     }
 
+    /**
+     * m of each parameter, then v of each, current on the host; the backend that stepped them has
+     * handed them back ({@link Backend#handBack}), so the caller may read and write them until the
+     * next {@link #step()}.
+     */
     @Override
     public List<float[]> stateArrays() {
+        List<float[]> all = state();
+        holder.handBack(all);
+        return all;
+    }
+
+    private List<float[]> state() {
         List<float[]> all = new ArrayList<>(m);
         all.addAll(v);
         return all;

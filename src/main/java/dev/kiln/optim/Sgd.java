@@ -1,5 +1,6 @@
 package dev.kiln.optim;
 
+import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.nn.Param;
 
@@ -27,6 +28,7 @@ public final class Sgd implements Optimizer {
     private final List<float[]> buffers;   // momentum buffers, one per param
     private Config config;
     private long t;
+    private final StateHolder holder = new StateHolder();   // which backend may keep the buffers
 
     public Sgd(List<Param> params, Config config) {
         this.params = List.copyOf(params);
@@ -38,9 +40,10 @@ public final class Sgd implements Optimizer {
     @Override
     public void step() {
         t++;
+        Backend b = holder.stepOn(Backends.current(), buffers);
         for (int i = 0; i < params.size(); i++) {
             Param p = params.get(i);
-            Backends.current().sgdStep(p.value.data, p.grad, buffers.get(i), p.size(), config.lr(),
+            b.sgdStepKeepingState(p.value.data, p.grad, buffers.get(i), p.size(), config.lr(),
                     config.momentum(), config.weightDecay());
         }
     }
@@ -51,7 +54,12 @@ public final class Sgd implements Optimizer {
 
     @Override public void setLearningRate(float lr) { config = new Config(lr, config.momentum(), config.weightDecay()); }
 
-    @Override public List<float[]> stateArrays() { return buffers; }
+    /** The momentum buffers, current on the host, as {@link Adam#stateArrays}. */
+    @Override
+    public List<float[]> stateArrays() {
+        holder.handBack(buffers);
+        return buffers;
+    }
 
     @Override public long stepCount() { return t; }
 

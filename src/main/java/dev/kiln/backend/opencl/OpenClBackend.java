@@ -7,6 +7,7 @@ import dev.kiln.backend.ConvShape;
 import dev.kiln.backend.ReferenceBackend;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,11 +64,16 @@ public final class OpenClBackend extends ReferenceBackend {
     private final GaussianKlDeviceKernel kl = new GaussianKlDeviceKernel();
     private final OptimizerKernel optimizer = new OptimizerKernel();
     private final FreeBitsKernel freeBits = new FreeBitsKernel();
+    private final KeptOptimizerState kept;
+
+    /** Device memory the kept optimizer kernels may hold: a quarter of the device's. */
+    private static final long KEPT_SHARE = 4;
 
     private OpenClBackend(OpenClDevices.DeviceInfo info) {
         this.info = info;
         this.device = info.device();
         this.group = Math.max(1, Math.min(GROUP, device.getMaxWorkGroupSize()));
+        this.kept = new KeptOptimizerState(info.globalMemBytes() / KEPT_SHARE);
     }
 
     /**
@@ -468,6 +474,57 @@ public final class OpenClBackend extends ReferenceBackend {
         k.lr = lr; k.momentum = momentum; k.weightDecay = weightDecay;
         transfers.launch(k, range(n), Transfers.Args.of(arrays(g), arrays(), arrays(p, buf)));
     }
+
+    /**
+     * The Adam step with m and v kept on the device between steps ({@link KeptOptimizerState}): the
+     * same kernel and arithmetic as {@link #adamStep}, on the tensor's own kernel object; m and v
+     * go up only on the tensor's first step and after {@link #handBack}.
+     */
+    @Override
+    public synchronized void adamStepKeepingState(float[] p, float[] g, float[] m, float[] v, int n, float lr,
+                                                  float beta1, float beta2, float eps, float weightDecay,
+                                                  boolean decoupled, float bc1, float bc2) {
+        if (n == 0) return;
+        need("adam p", p, n); need("adam g", g, n); need("adam m", m, n); need("adam v", v, n);
+        KeptOptimizerState.Entry e = kept.entryFor(p, g, m, v);
+        OptimizerKernel k = e.kernel;
+        k.p = p; k.g = g; k.m = m; k.v = v; k.n = n; k.op = OptimizerKernel.ADAM;
+        k.lr = lr; k.beta1 = beta1; k.beta2 = beta2; k.eps = eps; k.weightDecay = weightDecay;
+        k.decoupled = decoupled ? 1 : 0; k.bc1 = bc1; k.bc2 = bc2;
+        launchKept(e, range(n), p, g, arrays(m, v));
+    }
+
+    /** The SGD step with buf kept on the device, as {@link #adamStepKeepingState}. */
+    @Override
+    public synchronized void sgdStepKeepingState(float[] p, float[] g, float[] buf, int n, float lr, float momentum,
+                                                 float weightDecay) {
+        if (n == 0) return;
+        need("sgd p", p, n); need("sgd g", g, n); need("sgd buf", buf, n);
+        float[] noV = none;
+        KeptOptimizerState.Entry e = kept.entryFor(p, g, buf, noV);
+        OptimizerKernel k = e.kernel;
+        k.p = p; k.g = g; k.m = buf; k.v = noV; k.n = n; k.op = OptimizerKernel.SGD;
+        k.lr = lr; k.momentum = momentum; k.weightDecay = weightDecay;
+        launchKept(e, range(n), p, g, arrays(buf, noV));
+    }
+
+    /**
+     * Up: g and p, and the state only when the device's copy is stale. Down: p and the state, so
+     * the host copy is current after every step (why: {@link KeptOptimizerState}).
+     */
+    private void launchKept(KeptOptimizerState.Entry e, Range range, float[] p, float[] g, Object[] state) {
+        Object[] in = e.current ? arrays(g) : arrays(g, state[0], state[1]);
+        transfers.launch(e.kernel, range, Transfers.Args.of(in, state, arrays(p)));
+        e.current = true;
+    }
+
+    @Override
+    public synchronized void handBack(List<float[]> arrays) {
+        kept.handBack(arrays);
+    }
+
+    /** The optimizer kernels that keep state on the device (for tests). */
+    KeptOptimizerState kept() { return kept; }
 
     // ---------------------------------------------------------------- launch geometry
 
