@@ -38,7 +38,10 @@ import java.util.List;
  * </pre>
  * with cp.txt from {@code mvn dependency:build-classpath -Dmdep.outputFile=cp.txt}. Each backend
  * runs 2 warm-up steps per model, then {@code runs} (default 5) timed steps; the table shows the
- * median. {@code --reference} adds the scalar reference (slow: seconds per ARC step).
+ * median. {@code --reference} adds the scalar reference (slow: seconds per ARC step),
+ * {@code --opencl-only} leaves out the fast backend, {@code --steps-only} the agreement tables.
+ * The Adam step keeps m and v on the device ({@link dev.kiln.backend.Backend#adamStepKeepingState}),
+ * so from the second step on they no longer go up: the bytes per step are those of training.
  */
 public final class OpenClBench {
     private OpenClBench() {}
@@ -55,14 +58,18 @@ public final class OpenClBench {
 
     public static void main(String[] args) {
         int runs = 5;
-        boolean withReference = false;
+        boolean withReference = false, withFast = true, withSweeps = true;
         for (String a : args) {
-            if (a.equals("--reference")) withReference = true;
-            else runs = Integer.parseInt(a);
+            switch (a) {
+                case "--reference" -> withReference = true;
+                case "--opencl-only" -> withFast = false;
+                case "--steps-only" -> withSweeps = false;
+                default -> runs = Integer.parseInt(a);
+            }
         }
         List<Backend> backends = new ArrayList<>();
         if (withReference) backends.add(ReferenceBackend.INSTANCE);
-        backends.add(FastCpuBackend.INSTANCE);
+        if (withFast) backends.add(FastCpuBackend.INSTANCE);
         List<OpenClDevices.DeviceInfo> devices = OpenClDevices.list();
         for (OpenClDevices.DeviceInfo d : devices) backends.add(OpenClBackend.on(d));
 
@@ -118,7 +125,7 @@ public final class OpenClBench {
             }
         }
 
-        for (OpenClDevices.DeviceInfo d : devices) {
+        for (OpenClDevices.DeviceInfo d : withSweeps ? devices : List.<OpenClDevices.DeviceInfo>of()) {
             System.out.printf("%n| kernel (device %d:%d, %s) | elements compared | max relative error"
                     + " | worst difference / bound |%n", d.platformIndex(), d.deviceIndex(), d.name());
             System.out.println("|---|---:|---:|---:|");
