@@ -38,6 +38,8 @@ import static dev.kiln.backend.opencl.Transfers.arrays;
  *
  * <p>Data movement is {@link Transfers}' job: inputs go up, outputs come back, at every call,
  * because the Backend seam hands over host arrays that the callers read and write between calls.
+ * The exception is the optimizer state of {@link #adamStepKeepingState} and
+ * {@link #sgdStepKeepingState}, which goes up only when stale ({@link KeptOptimizerState}).
  * One backend per device and JVM ({@link #on}), so each kernel is compiled once per JVM. Calls
  * are serialised on the backend (one command queue, shared kernel objects).
  */

@@ -23,6 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * host when the call returns and an input may have changed since the last call. Aparapi's device
  * buffers belong to one kernel's argument slot, so two kernels cannot share one either. What this
  * class does save is every copy the roles make unnecessary; docs/accelerator.md has the numbers.
+ * The one exception is the optimizer state ({@link KeptOptimizerState}): each tensor's m and v
+ * sit in its own kernel's buffers and are passed as {@code in} only when the device copy is
+ * stale, and as {@code out} after every step.
  */
 public final class Transfers {
     private final AtomicLong toDevice = new AtomicLong();
