@@ -142,11 +142,7 @@ public final class ConvTranspose2d implements Layer {
         Backend be = Backends.current();
         be.conv2dBackwardWeights(shape, dv.data, u.data, weight.grad, null);      // dW += (x := dv, dy := u)
         int plane = shape.inH() * shape.inW();
-        for (int c = 0; c < outC; c++) {                                           // dbias[c] += Σ_{b,r,s} dv
-            double acc = 0;
-            for (int b = 0; b < batch; b++) acc += be.sum(dv.data, (b * outC + c) * plane, plane);
-            bias.grad[c] += (float) acc;
-        }
+        be.biasGradient(dv.data, batch, outC, plane, bias.grad);                 // dbias[c] += Σ_{b,r,s} dv
         Tensor du = u.zerosLike();
         be.conv2dForward(shape, dv.data, weight.value.data, null, du.data);        // du = C dv
         return du;

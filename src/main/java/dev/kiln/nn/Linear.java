@@ -67,11 +67,7 @@ public final class Linear implements Layer {
         dy.requireShape(describe() + " backward", batch, out);
         Backend be = Backends.current();
         be.gemm(true, false, out, in, batch, dy.data, 0, x.data, 0, weight.grad, 0, true);   // dW += dyᵀ·x
-        for (int o = 0; o < out; o++) {
-            double acc = 0;
-            for (int b = 0; b < batch; b++) acc += dy.data[b * out + o];
-            bias.grad[o] += (float) acc;
-        }
+        be.biasGradient(dy.data, batch, out, 1, bias.grad);                                   // db += Σ_b dy
     }
 
     @Override
