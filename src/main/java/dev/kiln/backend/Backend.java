@@ -57,6 +57,36 @@ public interface Backend {
     /** Σ x[i]² over [0, n) in double. */
     double sumSquares(float[] x, int n);
 
+    /**
+     * The bias gradient of a layer whose bias [C] is broadcast over the batch and a plane of P
+     * positions (a transposed convolution: P = Ho·Wo; a dense layer: P = 1), adding into dbias:
+     * <pre>
+     *   dbias[c] += (float) Σ_b sum(dy, (b·C + c)·P, P)       dy [B, C, P], dbias [C]
+     * </pre>
+     * in this order: each (b, c) plane summed by this backend's {@link #sum}, the plane sums added
+     * in double with b ascending from +0, the total rounded to float once and added. A plane of
+     * one position is read directly: the double sum of one float is that float (exactly, as any
+     * {@link #sum} of one term), so the result is the same and it costs no call per element; its
+     * loop runs along the rows of dy [B, C] (b outer, one double per c), the same order per c.
+     * One call per layer instead of one {@link #sum} per (b, c) plane; the body is the reference.
+     */
+    default void biasGradient(float[] dy, int batch, int channels, int plane, float[] dbias) {
+        if (plane == 1) {
+            double[] acc = new double[channels];                       // [C], Σ over the rows so far
+            for (int b = 0; b < batch; b++) {
+                int row = b * channels;
+                for (int c = 0; c < channels; c++) acc[c] += dy[row + c];
+            }
+            for (int c = 0; c < channels; c++) dbias[c] += (float) acc[c];
+            return;
+        }
+        for (int c = 0; c < channels; c++) {
+            double acc = 0;
+            for (int b = 0; b < batch; b++) acc += sum(dy, (b * channels + c) * plane, plane);   // plane (b, c)
+            dbias[c] += (float) acc;
+        }
+    }
+
     // ---------------------------------------------------------------- class-axis ops, layout [B, C, S]
 
     /**

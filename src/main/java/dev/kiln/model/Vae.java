@@ -35,7 +35,12 @@ public final class Vae {
     private final Rng noise;          // draws ε; its state goes into checkpoints
     private final int latentDim;
 
-    /** The tensors of one forward pass. */
+    /**
+     * The tensors of one forward pass, valid until this model's next {@link #forward} (or, for
+     * {@code out}, {@link #decode}): mu, logVar and out are the heads' and the decoder's own output
+     * buffers (see {@link Layer}), so a caller that keeps them longer copies them; one that does not
+     * gets a {@link dev.kiln.tensor.StaleTensorException} on their next use.
+     */
     public record Pass(Tensor mu, Tensor logVar, Tensor z, Tensor out) {}
 
     /**
@@ -83,7 +88,7 @@ public final class Vae {
         encoder.backwardParams(dh);                 // the data needs no gradient
     }
 
-    /** Decodes latent codes (for samples from the prior and latent-space maps). */
+    /** Decodes latent codes (for samples from the prior and latent-space maps); valid until the next decode or forward. */
     public Tensor decode(Tensor z) {
         z.requireShape("Vae.decode", -1, latentDim);
         return decoder.forward(z);
@@ -119,6 +124,7 @@ public final class Vae {
 
     private static void add(Tensor into, Tensor g) {
         Tensor.requireSameShape("Vae backward", into, g);
-        for (int i = 0; i < into.size(); i++) into.data[i] += g.data[i];
+        int n = into.size();
+        for (int i = 0; i < n; i++) into.data[i] += g.data[i];
     }
 }

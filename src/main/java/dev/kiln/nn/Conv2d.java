@@ -4,6 +4,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.ConvShape;
 import dev.kiln.rand.Rng;
+import dev.kiln.tensor.ReusedBuffer;
 import dev.kiln.tensor.ShapeMismatchException;
 import dev.kiln.tensor.Tensor;
 
@@ -43,6 +44,8 @@ public final class Conv2d implements Layer {
     private final Param bias;     // [outC]
     private Tensor x;             // [B, inC, H, W], saved for dW
     private ConvShape shape;      // geometry of the last forward call
+    private final ReusedBuffer yBuffer;    // y, written again by every forward
+    private final ReusedBuffer dxBuffer;   // dx, written again by every backward
 
     /**
      * @param inC    input channels
@@ -69,6 +72,8 @@ public final class Conv2d implements Layer {
         int fanIn = inC * k * k;                      // inputs that reach one output value
         Init.kaimingUniform(weight.value.data, fanIn, rng);
         Init.fanInUniformBias(bias.value.data, fanIn, rng);
+        this.yBuffer = new ReusedBuffer(describe() + " output");
+        this.dxBuffer = new ReusedBuffer(describe() + " input gradient");
     }
 
     @Override
@@ -82,7 +87,8 @@ public final class Conv2d implements Layer {
         }
         this.x = x;
         this.shape = ConvShape.conv(x.dim(0), inC, h, w, outC, k, stride, pad);
-        Tensor y = Tensor.zeros(shape.batch(), outC, shape.outH(), shape.outW());
+        Tensor y = yBuffer.overwrite(shape.batch(), outC, shape.outH(), shape.outW());   // the kernel overwrites y
+        x.requireLive();                                              // x was not this layer's own last output
         Backends.current().conv2dForward(shape, x.data, weight.value.data, bias.value.data, y.data);
         return y;
     }
@@ -90,7 +96,7 @@ public final class Conv2d implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         backwardParams(dy);
-        Tensor dx = x.zerosLike();
+        Tensor dx = dxBuffer.zeroed(x.shape());                                              // the kernel adds into dx
         Backends.current().conv2dBackwardData(shape, dy.data, weight.value.data, dx.data);   // dx = convᵀ(dy)
         return dx;
     }

@@ -4,6 +4,7 @@ import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.backend.ConvShape;
 import dev.kiln.rand.Rng;
+import dev.kiln.tensor.ReusedBuffer;
 import dev.kiln.tensor.ShapeMismatchException;
 import dev.kiln.tensor.Tensor;
 
@@ -69,6 +70,8 @@ public final class ConvTranspose2d implements Layer {
     private final Param bias;     // [outC]
     private Tensor u;             // [B, inC, H, W], saved for dW
     private ConvShape shape;      // the companion convolution C of the last forward call
+    private final ReusedBuffer vBuffer;    // v, written again by every forward
+    private final ReusedBuffer duBuffer;   // du, written again by every backward
 
     /**
      * @param inC           input channels
@@ -103,6 +106,8 @@ public final class ConvTranspose2d implements Layer {
         int fanIn = Math.max(1, (int) Math.round((double) inC * k * k / ((double) stride * stride)));
         Init.kaimingUniform(weight.value.data, fanIn, rng);
         Init.fanInUniformBias(bias.value.data, fanIn, rng);
+        this.vBuffer = new ReusedBuffer(describe() + " output");
+        this.duBuffer = new ReusedBuffer(describe() + " input gradient");
     }
 
     /** Ho for an input of height (or width) {@code in}: (in − 1)·stride − 2·pad + k + outputPadding. */
@@ -123,7 +128,8 @@ public final class ConvTranspose2d implements Layer {
         this.shape = ConvShape.transposed(u.dim(0), inC, h, w, outC, k, stride, pad, outputPadding);
         int batch = shape.batch();
         int plane = shape.inH() * shape.inW();                   // Ho·Wo, one output channel
-        Tensor v = Tensor.zeros(batch, outC, shape.inH(), shape.inW());
+        Tensor v = vBuffer.overwrite(batch, outC, shape.inH(), shape.inW());   // every element: bias, then += Cᵀu
+        u.requireLive();                                         // u was not this layer's own last output
         for (int b = 0; b < batch; b++) {                        // v = bias, broadcast over b, Ho, Wo
             for (int c = 0; c < outC; c++) {
                 int vPlane = (b * outC + c) * plane;
@@ -142,12 +148,8 @@ public final class ConvTranspose2d implements Layer {
         Backend be = Backends.current();
         be.conv2dBackwardWeights(shape, dv.data, u.data, weight.grad, null);      // dW += (x := dv, dy := u)
         int plane = shape.inH() * shape.inW();
-        for (int c = 0; c < outC; c++) {                                           // dbias[c] += Σ_{b,r,s} dv
-            double acc = 0;
-            for (int b = 0; b < batch; b++) acc += be.sum(dv.data, (b * outC + c) * plane, plane);
-            bias.grad[c] += (float) acc;
-        }
-        Tensor du = u.zerosLike();
+        be.biasGradient(dv.data, batch, outC, plane, bias.grad);                 // dbias[c] += Σ_{b,r,s} dv
+        Tensor du = duBuffer.overwrite(u.shape());                                 // conv2dForward overwrites du
         be.conv2dForward(shape, dv.data, weight.value.data, null, du.data);        // du = C dv
         return du;
     }

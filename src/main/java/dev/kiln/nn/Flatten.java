@@ -7,7 +7,8 @@ import dev.kiln.tensor.Tensor;
  * [B, d1, ..., dn] → [B, d1·...·dn], e.g. an encoder's last feature map [B, 64, 7, 7] into the
  * [B, 3136] its dense head reads. Row-major order is kept, so the flat data does not move:
  * y.data[t] = x.data[t], and the backward pass is the identity on the data with x's shape restored,
- * dx.data[t] = dy.data[t]. Forward returns a view (no copy); backward a fresh copy.
+ * dx.data[t] = dy.data[t]. Both directions return a view (no copy): forward of x, backward of dy
+ * (stale when dy is; see {@link Layer}).
  */
 public final class Flatten implements Layer {
     private int[] inShape;        // [B, d1, ..., dn] of the last input
@@ -30,7 +31,7 @@ public final class Flatten implements Layer {
         int features = 1;
         for (int a = 1; a < inShape.length; a++) features *= inShape[a];
         dy.requireShape(describe() + " backward", inShape[0], features);
-        return Tensor.of(dy.data.clone(), inShape);
+        return dy.reshape(inShape);
     }
 
     @Override

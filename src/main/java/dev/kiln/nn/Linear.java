@@ -3,6 +3,7 @@ package dev.kiln.nn;
 import dev.kiln.backend.Backend;
 import dev.kiln.backend.Backends;
 import dev.kiln.rand.Rng;
+import dev.kiln.tensor.ReusedBuffer;
 import dev.kiln.tensor.Tensor;
 
 import java.util.List;
@@ -24,6 +25,8 @@ public final class Linear implements Layer {
     private final Param weight;   // [out, in]
     private final Param bias;     // [out]
     private Tensor x;             // [B, in], saved for dW
+    private final ReusedBuffer yBuffer;    // y, written again by every forward
+    private final ReusedBuffer dxBuffer;   // dx, written again by every backward
 
     public Linear(int in, int out, Rng rng) {
         if (in <= 0 || out <= 0) {
@@ -35,6 +38,8 @@ public final class Linear implements Layer {
         this.bias = new Param("bias", Tensor.zeros(out));
         Init.kaimingUniform(weight.value.data, in, rng);
         Init.fanInUniformBias(bias.value.data, in, rng);
+        this.yBuffer = new ReusedBuffer(describe() + " output");
+        this.dxBuffer = new ReusedBuffer(describe() + " input gradient");
     }
 
     @Override
@@ -42,7 +47,8 @@ public final class Linear implements Layer {
         x.requireShape(describe(), -1, in);
         this.x = x;
         int batch = x.dim(0);
-        Tensor y = Tensor.zeros(batch, out);
+        Tensor y = yBuffer.overwrite(batch, out);                     // every row: the bias, then += x·Wᵀ
+        x.requireLive();                                              // x was not this layer's own last output
         for (int b = 0; b < batch; b++) {
             System.arraycopy(bias.value.data, 0, y.data, b * out, out);
         }
@@ -53,7 +59,7 @@ public final class Linear implements Layer {
     @Override
     public Tensor backward(Tensor dy) {
         backwardParams(dy);
-        Tensor dx = Tensor.zeros(x.dim(0), in);
+        Tensor dx = dxBuffer.overwrite(x.dim(0), in);                 // gemm without accumulate overwrites dx
         Backends.current().gemm(false, false, x.dim(0), in, out, dy.data, 0, weight.value.data, 0, dx.data, 0,
                 false);                                                                       // dx = dy·W
         return dx;
@@ -67,11 +73,7 @@ public final class Linear implements Layer {
         dy.requireShape(describe() + " backward", batch, out);
         Backend be = Backends.current();
         be.gemm(true, false, out, in, batch, dy.data, 0, x.data, 0, weight.grad, 0, true);   // dW += dyᵀ·x
-        for (int o = 0; o < out; o++) {
-            double acc = 0;
-            for (int b = 0; b < batch; b++) acc += dy.data[b * out + o];
-            bias.grad[o] += (float) acc;
-        }
+        be.biasGradient(dy.data, batch, out, 1, bias.grad);                                   // db += Σ_b dy
     }
 
     @Override

@@ -12,8 +12,9 @@ import java.util.Arrays;
  *
  * <p>Row-major order is kept, so the map is the identity on the flat data: y.data[t] = x.data[t].
  * Its Jacobian is the identity, and the backward pass is the same identity read back:
- * dx.data[t] = dy.data[t], with dx given x's shape. Forward returns a view of x's data (no copy;
- * layers never write into their inputs); backward returns a fresh copy, as {@link Layer} promises.
+ * dx.data[t] = dy.data[t], with dx given x's shape. Both directions return a view (no copy; layers
+ * never write into their inputs): forward of x's data, backward of dy's (stale when dy is; see
+ * {@link Layer}).
  */
 public final class Reshape implements Layer {
     private final int[] target;   // [t1, ..., tm], the per-sample shape
@@ -61,7 +62,7 @@ public final class Reshape implements Layer {
         expected[0] = inShape[0];
         System.arraycopy(target, 0, expected, 1, target.length);
         dy.requireShape(describe() + " backward", expected);
-        return Tensor.of(dy.data.clone(), inShape);
+        return dy.reshape(inShape);
     }
 
     @Override

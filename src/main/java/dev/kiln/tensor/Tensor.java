@@ -14,10 +14,19 @@ public final class Tensor {
     /** The values, row-major. Length is the product of the shape. */
     public final float[] data;
     private final int[] shape;
+    private final ReusedBuffer owner;   // the layer buffer that hands this array out again; null: none
+    private final int generation;       // the owner's hand-out this tensor (or the tensor it views) came from
 
     private Tensor(float[] data, int[] shape) {
+        this(data, shape, null, 0);
+    }
+
+    /** A tensor over a {@link ReusedBuffer}'s array, live until the buffer's next hand-out. */
+    Tensor(float[] data, int[] shape, ReusedBuffer owner, int generation) {
         this.data = data;
         this.shape = shape;
+        this.owner = owner;
+        this.generation = generation;
     }
 
     /** A new tensor of zeros with the given shape. */
@@ -37,38 +46,53 @@ public final class Tensor {
 
     /** A tensor with the same shape as this one, all zeros. */
     public Tensor zerosLike() {
+        requireLive();
         return zeros(shape);
     }
 
-    /** A deep copy. */
+    /** A deep copy, which no layer writes again (the way to keep a layer's output). */
     public Tensor copy() {
+        requireLive();
         return new Tensor(data.clone(), shape.clone());
     }
 
-    /** The same data seen with another shape of the same size (no copy). */
+    /** The same data seen with another shape of the same size (no copy; stale when this one is). */
     public Tensor reshape(int... newShape) {
+        requireLive();
         int n = checkedSize(newShape);
         if (n != data.length) {
             throw new ShapeMismatchException("reshape: cannot view shape " + shapeString()
                     + " as " + Arrays.toString(newShape));
         }
-        return new Tensor(data, newShape.clone());
+        return new Tensor(data, newShape.clone(), owner, generation);
     }
 
     public int[] shape() {
+        requireLive();
         return shape.clone();
     }
 
     public int rank() {
+        requireLive();
         return shape.length;
     }
 
     public int dim(int axis) {
+        requireLive();
         return shape[axis];
     }
 
     public int size() {
+        requireLive();
         return data.length;
+    }
+
+    /**
+     * Throws a {@link StaleTensorException} if a layer has written this tensor's array again since
+     * it handed the tensor out ({@link ReusedBuffer}); every shape method checks it.
+     */
+    public void requireLive() {
+        if (owner != null) owner.requireLive(generation, this);
     }
 
     public String shapeString() {
@@ -82,6 +106,7 @@ public final class Tensor {
      * @param where the layer or op that asks, used in the message
      */
     public Tensor requireShape(String where, int... expected) {
+        requireLive();
         boolean ok = expected.length == shape.length;
         for (int i = 0; ok && i < expected.length; i++) {
             ok = expected[i] < 0 || expected[i] == shape[i];
@@ -95,13 +120,15 @@ public final class Tensor {
 
     /** Throws unless {@code a} and {@code b} have identical shapes; the message names both. */
     public static void requireSameShape(String where, Tensor a, Tensor b) {
+        a.requireLive();
+        b.requireLive();
         if (!Arrays.equals(a.shape, b.shape)) {
             throw new ShapeMismatchException(where + ": shapes differ, " + a.shapeString() + " vs "
                     + b.shapeString());
         }
     }
 
-    private static int checkedSize(int[] shape) {
+    static int checkedSize(int[] shape) {
         long n = 1;
         for (int d : shape) {
             if (d < 0) {

@@ -152,9 +152,10 @@ class MixtureVaeProperties {
         for (Param p : m.params()) rng.fillGaussian(p.value.data, p.size());
         Tensor x = MixtureCases.uniform(rng, 0f, 1f, 40, IN);
         boolean[] all = {true, true, true};
-        MixtureVae.Evaluation before = m.evaluate(x, all);
+        MixtureVae.Evaluation first = m.evaluate(x, all);
+        float[] beforeMu = first.mu().data.clone(), beforeLogits = first.logits().data.clone();   // valid until the next evaluate
         int[] everyone = new int[40];                              // treat every sample as the parent's
-        PotSplit.Axis axis = PotSplit.principal(before.mu().data, everyone, 0, pots, D);
+        PotSplit.Axis axis = PotSplit.principal(beforeMu, everyone, 0, pots, D);
         double margin = 2;
         m.splitPot(0, 2, axis, margin);
         MixtureVae.Evaluation after = m.evaluate(x, all);
@@ -162,13 +163,14 @@ class MixtureVaeProperties {
         for (int b = 0; b < 40; b++) {
             double yp = after.logits().data[b * pots], yc = after.logits().data[b * pots + 2];
             double g = 0;
-            for (int d = 0; d < D; d++) g += axis.direction()[d] * (before.mu().data[b * pots * D + d] - axis.center()[d]);
+            for (int d = 0; d < D; d++) g += axis.direction()[d] * (beforeMu[b * pots * D + d] - axis.center()[d]);
             assertEquals(delta * g, yc - yp, 1e-3 * Math.max(1, Math.abs(delta * g)), "sample " + b);
-            assertEquals(before.logits().data[b * pots], (yc + yp) / 2, 1e-3 * Math.max(1, Math.abs(yp)), "sample " + b);
+            assertEquals(beforeLogits[b * pots], (yc + yp) / 2, 1e-3 * Math.max(1, Math.abs(yp)), "sample " + b);
             assertEquals(after.mu().data[b * pots * D], after.mu().data[(b * pots + 2) * D], 0f);
         }
         Tensor z = MixtureCases.gaussian(rng, 1, 4, D);
-        assertArrayEquals(m.decode(z, new int[] {0, 0, 0, 0}).data, m.decode(z, new int[] {2, 2, 2, 2}).data);
+        float[] parent = m.decode(z, new int[] {0, 0, 0, 0}).copy().data;   // valid until the next decode: copied
+        assertArrayEquals(parent, m.decode(z, new int[] {2, 2, 2, 2}).data);
     }
 
     @Example
@@ -180,6 +182,7 @@ class MixtureVaeProperties {
         Tensor x = MixtureCases.uniform(rng, 0f, 1f, 30, IN);
         boolean[] all = {true, true, true};
         MixtureVae.Evaluation before = m.evaluate(x, all);
+        float[] beforeMu = before.mu().data.clone(), beforeOut = before.out().data.clone();   // valid until the next evaluate
         float[] mean = {0.7f, -1.3f};
         m.recentre(1, mean);
         MixtureVae.Evaluation after = m.evaluate(x, all);
@@ -187,11 +190,11 @@ class MixtureVaeProperties {
         for (int b = 0; b < 30; b++) {
             for (int d = 0; d < D; d++) {
                 int i = (b * pots + 1) * D + d;
-                assertEquals(before.mu().data[i] - mean[d], after.mu().data[i], 1e-5);
+                assertEquals(beforeMu[i] - mean[d], after.mu().data[i], 1e-5);
             }
         }
-        for (int i = 0; i < before.out().size(); i++) {
-            assertEquals(before.out().data[i], after.out().data[i], 1e-4 * Math.max(1, Math.abs(before.out().data[i])));
+        for (int i = 0; i < beforeOut.length; i++) {
+            assertEquals(beforeOut[i], after.out().data[i], 1e-4 * Math.max(1, Math.abs(beforeOut[i])));
         }
     }
 

@@ -117,13 +117,13 @@ public final class GradCheck {
                     + expectedShapes);
         }
         Rng rng = new Rng(seed);
-        Tensor y0 = layer.forward(x);
-        float[] r = new float[y0.size()];
+        int[] yShape = layer.forward(x).shape();                      // the output is valid until the next forward
+        float[] r = new float[java.util.Arrays.stream(yShape).reduce(1, (p, q) -> p * q)];
         rng.fillGaussian(r, r.length);
         DoubleSupplier objective = () -> dot(r, layer.forward(x).data);
         for (Param p : params) p.zeroGrad();
         layer.forward(x);
-        Tensor dx = layer.backward(Tensor.of(r.clone(), y0.shape()));
+        Tensor dx = layer.backward(Tensor.of(r.clone(), yShape));
         Tensor.requireSameShape(layer.describe() + " input gradient", dx, x);
         float[][] paramGrads = new float[params.size()][];
         for (int k = 0; k < paramGrads.length; k++) paramGrads[k] = params.get(k).grad.clone();
