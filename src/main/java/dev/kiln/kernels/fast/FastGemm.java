@@ -60,7 +60,7 @@ public final class FastGemm {
         if (m == 0 || n == 0) return;
         if (workers.vector()) {                                      // B straight into the micro-kernel's panels
             float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(n, k));
-            VectorGemm.packB(transB, n, k, b, bOff, bp);
+            VectorGemm.packB(workers, transB, n, k, b, bOff, bp);
             vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
             return;
         }
@@ -87,7 +87,7 @@ public final class FastGemm {
         }
         if (workers.vector()) {                                      // the rows into the micro-kernel's panels
             float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(n, k));
-            VectorGemm.packRows(n, k, bRows, bp);
+            VectorGemm.packRows(workers, n, k, bRows, bp);
             vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
             return;
         }
