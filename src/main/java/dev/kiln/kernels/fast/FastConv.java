@@ -35,9 +35,12 @@ public final class FastConv {
     /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
     static final int GEMM_SAMPLES = 16;
 
-    private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
+    private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P] (scalar twin)
+    private static final Scratch COLUMN_PANELS = new Scratch();      // col_b in the GEMM's B panels (Vector API)
+    private static final Scratch PADDED_X = new Scratch();           // x_b with its padding [Ci, Hp, Wp]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
-    private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co]
+    private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co] (scalar twin)
+    private static final Scratch DY_PANELS = new Scratch();          // dyᵀ_g in the GEMM's B panels (Vector API)
     private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P]
     private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, K, Co]
     private static final Scratch PARTIAL_DBIAS = new Scratch();      // [chunks, Co], in double
@@ -51,20 +54,30 @@ public final class FastConv {
         int kSize = inC * kH * kW;                 // K
         int positions = outH * outW;               // P
         long work = (long) batch * outC * kSize * positions;
+        int paddedH = (outH - 1) * stride + kH;    // Hp, Wp: the rows and columns the windows span
+        int paddedW = (outW - 1) * stride + kW;
         Workers perSample = batch > 1 ? workers : workers.sequential();
         Workers inGemm = batch > 1 ? workers.sequential() : workers;
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
             int yOff = b * outC * positions;       // y[b, 0, 0, 0]
-            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
-            im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             if (bias != null) {
                 for (int o = 0; o < outC; o++) {
                     int yRow = yOff + o * positions;
                     Arrays.fill(y, yRow, yRow + positions, bias[o]);
                 }
             }
-            FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
+            if (workers.vector()) {                // col_b straight into the micro-kernel's panels
+                float[] xp = PADDED_X.floats(inC * paddedH * paddedW);
+                padInput(x, xOff, inC, inH, inW, pad, paddedH, paddedW, xp);
+                float[] bp = COLUMN_PANELS.floats(VectorGemm.packedBSize(positions, kSize));
+                im2colPanels(xp, inC, paddedH, paddedW, kH, kW, stride, outH, outW, bp);
+                FastGemm.gemmPanels(inGemm, false, outC, positions, kSize, w, 0, bp, y, yOff, bias != null);
+            } else {
+                float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
+                im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
+                FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
+            }
         });
     }
 
@@ -110,6 +123,8 @@ public final class FastConv {
         int kSize = inC * kH * kW;
         int positions = outH * outW;
         int wSize = outC * kSize;
+        int paddedH = (outH - 1) * stride + kH;    // Hp, Wp: the rows and columns the windows span
+        int paddedW = (outW - 1) * stride + kW;
         int chunks = weightChunks(batch);
         int perChunk = Workers.ceilDiv(batch, chunks);
         long work = (long) batch * outC * kSize * positions;
@@ -127,26 +142,22 @@ public final class FastConv {
                 int samples = Math.min(chunkEnd, b0 + GEMM_SAMPLES) - b0;   // S
                 int length = samples * positions;                         // S·P: the GEMM's summed dimension
                 float[] col = COLUMNS_FLAT.floats(kSize * length);                        // col_g [K, S·P]
-                float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));   // dyᵀ_g rows [S·P][≥ Co]
+                float[] xp = PADDED_X.floats(inC * paddedH * paddedW);                  // x_b padded
                 for (int s = 0; s < samples; s++) {
-                    int b = b0 + s;
-                    int xOff = b * inC * inH * inW;                  // x[b, 0, 0, 0]
-                    int yOff = b * outC * positions;                 // dy[b, 0, 0]
-                    int p0 = s * positions;                          // p of (s, t = 0)
-                    im2colFlat(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, p0, length);
-                    for (int o = 0; o < outC; o++) {
-                        int yRow = yOff + o * positions;             // dy[b, o, 0]
-                        double acc = 0;
-                        for (int t = 0; t < positions; t++) {
-                            float v = dy[yRow + t];
-                            dyT[p0 + t][o] = v;
-                            acc += v;
-                        }
-                        partialBias[biasOff + o] += acc;
-                    }
+                    int xOff = (b0 + s) * inC * inH * inW;           // x[b, 0, 0, 0]
+                    padInput(x, xOff, inC, inH, inW, pad, paddedH, paddedW, xp);
+                    im2colFlat(xp, inC, paddedH, paddedW, kH, kW, stride, outH, outW, col, s * positions, length);
                 }
-                FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize,
-                        b0 > g * perChunk);
+                boolean add = b0 > g * perChunk;
+                if (workers.vector()) {                              // dyᵀ_g straight into the panels
+                    float[] bp = DY_PANELS.floats(VectorGemm.packedBSize(outC, length));
+                    dyTransposedPanels(dy, b0, samples, outC, positions, bp, partialBias, biasOff);
+                    FastGemm.gemmPanels(inGemm, false, kSize, outC, length, col, 0, bp, partialWT, g * wSize, add);
+                } else {
+                    float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));  // dyᵀ_g rows [S·P][≥ Co]
+                    dyTransposedRows(dy, b0, samples, outC, positions, dyT, partialBias, biasOff);
+                    FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize, add);
+                }
             }
         });
         // Sum the partials in chunk order, then add into the caller's gradients (dw[o, kk] ↔ dwᵀ[kk, o]).
@@ -171,6 +182,59 @@ public final class FastConv {
     static int weightChunks(int batch) {
         int chunks = Math.min(batch, MAX_WEIGHT_CHUNKS);
         return Workers.ceilDiv(batch, Workers.ceilDiv(batch, chunks));   // no empty chunk
+    }
+
+    /**
+     * dyᵀ_g[s·P + t][o] = dy[b₀ + s, o, t] for s in [0, S), as rows (the scalar twin's packed B);
+     * and bias[biasOff + o] += Σ_t dy[b₀ + s, o, t], summed per sample in double.
+     */
+    static void dyTransposedRows(float[] dy, int b0, int samples, int outC, int positions, float[][] dyT,
+                                 double[] bias, int biasOff) {
+        for (int s = 0; s < samples; s++) {
+            int yOff = (b0 + s) * outC * positions;              // dy[b₀ + s, 0, 0]
+            int l0 = s * positions;                              // l of (s, t = 0)
+            for (int o = 0; o < outC; o++) {
+                int yRow = yOff + o * positions;                 // dy[b₀ + s, o, 0]
+                double acc = 0;
+                for (int t = 0; t < positions; t++) {
+                    float v = dy[yRow + t];
+                    dyT[l0 + t][o] = v;
+                    acc += v;
+                }
+                bias[biasOff + o] += acc;
+            }
+        }
+    }
+
+    /**
+     * The same dyᵀ_g, L = S·P rows by Co columns, straight into {@link VectorGemm}'s B panels
+     * (W = {@link VectorGemm#WIDTH}): bp[((o / W)·L + l)·W + o mod W] = dyᵀ_g[l, o], 0 for the
+     * columns o in [Co, ⌈Co/W⌉·W); the bias sums as in {@link #dyTransposedRows}, in the same order.
+     */
+    static void dyTransposedPanels(float[] dy, int b0, int samples, int outC, int positions, float[] bp,
+                                   double[] bias, int biasOff) {
+        int width = VectorGemm.WIDTH;
+        int length = samples * positions;                        // L
+        for (int s = 0; s < samples; s++) {
+            int yOff = (b0 + s) * outC * positions;              // dy[b₀ + s, 0, 0]
+            int l0 = s * positions;
+            for (int o = 0; o < outC; o++) {
+                int yRow = yOff + o * positions;                 // dy[b₀ + s, o, 0]
+                int at = ((o / width) * length + l0) * width + o % width;   // bp index of (l0, o)
+                double acc = 0;
+                for (int t = 0; t < positions; t++) {
+                    float v = dy[yRow + t];
+                    bp[at + t * width] = v;
+                    acc += v;
+                }
+                bias[biasOff + o] += acc;
+            }
+        }
+        int padded = Workers.ceilDiv(outC, width) * width;
+        for (int o = outC; o < padded; o++) {                    // the last panel's columns past Co
+            int at = (o / width) * length * width + o % width;   // bp index of (0, o)
+            for (int l = 0; l < length; l++) bp[at + l * width] = 0f;
+        }
     }
 
     /**
@@ -206,29 +270,79 @@ public final class FastConv {
     }
 
     /**
+     * xp[c, r, u] = x[b, c, r − pad, u − pad], 0 outside the image: the sample's input with its
+     * padding written out, [Ci, Hp, Wp] with Hp = (Ho − 1)·s + kh and Wp = (Wo − 1)·s + kw (the
+     * rows and columns the windows span). x[b] starts at xOff. With it, im2col needs no bounds:
+     * col_b[kk, t] = xp[c, i·s + p, j·s + q] for every (kk, t).
+     */
+    static void padInput(float[] x, int xOff, int inC, int inH, int inW, int pad, int paddedH, int paddedW,
+                         float[] xp) {
+        Arrays.fill(xp, 0, inC * paddedH * paddedW, 0f);
+        int rowEnd = Math.min(paddedH, pad + inH);                   // one past the last image row in xp
+        int copied = Math.min(paddedW, pad + inW) - pad;             // floats of an image row in xp
+        if (copied <= 0) return;
+        for (int c = 0; c < inC; c++) {
+            for (int r = pad; r < rowEnd; r++) {
+                int from = xOff + (c * inH + r - pad) * inW;          // x[b, c, r − pad, 0]
+                System.arraycopy(x, from, xp, (c * paddedH + r) * paddedW + pad, copied);
+            }
+        }
+    }
+
+    /**
+     * The same columns as {@link #im2col}, straight into {@link VectorGemm}'s B panels of the K × P
+     * matrix col_b (W = {@link VectorGemm#WIDTH}): bp[((t / W)·K + kk)·W + t mod W] = col_b[kk, t],
+     * 0 for t in [P, ⌈P/W⌉·W). This is what {@link VectorGemm#packRows} makes of im2col's rows,
+     * without the rows. Read from the padded input xp of {@link #padInput}, [Ci, Hp, Wp]; written
+     * panel by panel, W floats of one kk after another, so the panel being filled stays in L1.
+     * A panel's positions t cover parts of a few output rows i; each part reads xp with stride s.
+     */
+    static void im2colPanels(float[] xp, int inC, int paddedH, int paddedW, int kH, int kW, int stride,
+                             int outH, int outW, float[] bp) {
+        int width = VectorGemm.WIDTH;
+        int kSize = inC * kH * kW;                                   // K
+        int positions = outH * outW;                                 // P
+        int rowStep = stride * paddedW;                              // xp: output row i → i + 1
+        for (int t0 = 0; t0 < positions; t0 += width) {
+            int tEnd = Math.min(positions, t0 + width);
+            int i0 = t0 / outW, j0 = t0 % outW;                      // (i, j) of t0
+            int dst = (t0 / width) * kSize * width;                  // bp index of (kk = 0, t0)
+            for (int c = 0; c < inC; c++) {
+                for (int p = 0; p < kH; p++) {
+                    for (int q = 0; q < kW; q++) {
+                        int corner = (c * paddedH + p) * paddedW + q;   // xp[c, p, q]: the window of t = 0
+                        int rowEnd = dst + width;                       // bp: the end of kk's W floats
+                        for (int t = t0, i = i0, j = j0; t < tEnd; i++, j = 0) {
+                            int run = Math.min(outW - j, tEnd - t);     // positions left in output row i
+                            int src = corner + i * rowStep + j * stride;
+                            for (int e = 0; e < run; e++) bp[dst + e] = xp[src + e * stride];
+                            dst += run;
+                            t += run;
+                        }
+                        if (dst < rowEnd) Arrays.fill(bp, dst, rowEnd, 0f);   // columns past P
+                        dst = rowEnd;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * The same columns as {@link #im2col}, into a flat matrix: col[kk·rowStride + colOff + t] =
      * col_b[kk, t] for t in [0, P). Several samples go side by side in one matrix (colOff = s·P).
+     * Read from the padded input xp of {@link #padInput}, [Ci, Hp, Wp].
      */
-    static void im2colFlat(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
+    static void im2colFlat(float[] xp, int inC, int paddedH, int paddedW, int kH, int kW, int stride,
                            int outH, int outW, float[] col, int colOff, int rowStride) {
-        int positions = outH * outW;
+        int rowStep = stride * paddedW;                              // xp: output row i → i + 1
         for (int c = 0; c < inC; c++) {
-            int xPlane = xOff + c * inH * inW;                           // x[b, c, 0, 0]
             for (int p = 0; p < kH; p++) {
-                int iStart = firstInside(p, stride, pad, outH);
-                int iEnd = endInside(p, stride, pad, inH, outH, iStart);
                 for (int q = 0; q < kW; q++) {
-                    int jStart = firstInside(q, stride, pad, outW);
-                    int jEnd = endInside(q, stride, pad, inW, outW, jStart);
-                    int row = ((c * kH + p) * kW + q) * rowStride + colOff;  // col[kk, colOff]
-                    Arrays.fill(col, row, row + iStart * outW, 0f);          // rows of padding above
-                    Arrays.fill(col, row + iEnd * outW, row + positions, 0f); // and below
-                    for (int i = iStart; i < iEnd; i++) {
-                        int t0 = row + i * outW;                             // col[kk, colOff + (i, 0)]
-                        int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
-                        Arrays.fill(col, t0, t0 + jStart, 0f);               // padding left
-                        for (int j = jStart; j < jEnd; j++) col[t0 + j] = x[x0 + (j - jStart) * stride];
-                        Arrays.fill(col, t0 + jEnd, t0 + outW, 0f);          // padding right
+                    int corner = (c * paddedH + p) * paddedW + q;       // xp[c, p, q]
+                    int row = ((c * kH + p) * kW + q) * rowStride + colOff;   // col[kk, colOff]
+                    for (int i = 0; i < outH; i++) {
+                        int src = corner + i * rowStep, dst = row + i * outW;
+                        for (int j = 0; j < outW; j++) col[dst + j] = xp[src + j * stride];
                     }
                 }
             }
