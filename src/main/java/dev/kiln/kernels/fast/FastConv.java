@@ -35,8 +35,7 @@ public final class FastConv {
     /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
     static final int GEMM_SAMPLES = 16;
 
-    private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P] (scalar twin)
-    private static final Scratch COLUMN_PANELS = new Scratch();      // col_b in the GEMM's B panels (Vector API)
+    private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
     private static final Scratch PADDED_X = new Scratch();           // x_b with its padding [Ci, Hp, Wp]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
     private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co] (scalar twin)
@@ -54,8 +53,6 @@ public final class FastConv {
         int kSize = inC * kH * kW;                 // K
         int positions = outH * outW;               // P
         long work = (long) batch * outC * kSize * positions;
-        int paddedH = (outH - 1) * stride + kH;    // Hp, Wp: the rows and columns the windows span
-        int paddedW = (outW - 1) * stride + kW;
         Workers perSample = batch > 1 ? workers : workers.sequential();
         Workers inGemm = batch > 1 ? workers.sequential() : workers;
         perSample.forEach(batch, work, b -> {
@@ -67,17 +64,9 @@ public final class FastConv {
                     Arrays.fill(y, yRow, yRow + positions, bias[o]);
                 }
             }
-            if (workers.vector()) {                // col_b straight into the micro-kernel's panels
-                float[] xp = PADDED_X.floats(inC * paddedH * paddedW);
-                padInput(x, xOff, inC, inH, inW, pad, paddedH, paddedW, xp);
-                float[] bp = COLUMN_PANELS.floats(VectorGemm.packedBSize(positions, kSize));
-                im2colPanels(xp, inC, paddedH, paddedW, kH, kW, stride, outH, outW, bp);
-                FastGemm.gemmPanels(inGemm, false, outC, positions, kSize, w, 0, bp, y, yOff, bias != null);
-            } else {
-                float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
-                im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
-                FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
-            }
+            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
+            im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
+            FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
         });
     }
 
@@ -123,8 +112,8 @@ public final class FastConv {
         int kSize = inC * kH * kW;
         int positions = outH * outW;
         int wSize = outC * kSize;
-        int paddedH = (outH - 1) * stride + kH;    // Hp, Wp: the rows and columns the windows span
-        int paddedW = (outW - 1) * stride + kW;
+        int paddedH = (outH - 1) * stride + kH;    // Hp: the rows the windows span
+        int phaseW = Workers.ceilDiv((outW - 1) * stride + kW, stride);   // Wq (see padInput)
         int chunks = weightChunks(batch);
         int perChunk = Workers.ceilDiv(batch, chunks);
         long work = (long) batch * outC * kSize * positions;
@@ -142,11 +131,11 @@ public final class FastConv {
                 int samples = Math.min(chunkEnd, b0 + GEMM_SAMPLES) - b0;   // S
                 int length = samples * positions;                         // S·P: the GEMM's summed dimension
                 float[] col = COLUMNS_FLAT.floats(kSize * length);                        // col_g [K, S·P]
-                float[] xp = PADDED_X.floats(inC * paddedH * paddedW);                  // x_b padded
+                float[] xp = PADDED_X.floats(inC * paddedH * stride * phaseW);                  // x_b padded
                 for (int s = 0; s < samples; s++) {
                     int xOff = (b0 + s) * inC * inH * inW;           // x[b, 0, 0, 0]
-                    padInput(x, xOff, inC, inH, inW, pad, paddedH, paddedW, xp);
-                    im2colFlat(xp, inC, paddedH, paddedW, kH, kW, stride, outH, outW, col, s * positions, length);
+                    padInput(x, xOff, inC, inH, inW, stride, pad, paddedH, phaseW, xp);
+                    im2colFlat(xp, inC, paddedH, phaseW, kH, kW, stride, outH, outW, col, s * positions, length);
                 }
                 boolean add = b0 > g * perChunk;
                 if (workers.vector()) {                              // dyᵀ_g straight into the panels
@@ -270,58 +259,30 @@ public final class FastConv {
     }
 
     /**
-     * xp[c, r, u] = x[b, c, r − pad, u − pad], 0 outside the image: the sample's input with its
-     * padding written out, [Ci, Hp, Wp] with Hp = (Ho − 1)·s + kh and Wp = (Wo − 1)·s + kw (the
-     * rows and columns the windows span). x[b] starts at xOff. With it, im2col needs no bounds:
-     * col_b[kk, t] = xp[c, i·s + p, j·s + q] for every (kk, t).
+     * The sample's input with its padding written out and its columns split by phase mod s, so that
+     * every run of im2col is a contiguous copy:
+     * <pre>
+     *   xpad[c, r, v] = x[b, c, r − pad, v − pad]  (0 outside the image),  r in [0, Hp), v in [0, Wp)
+     *   xp[((c·Hp + r)·s + φ)·Wq + m] = xpad[c, r, m·s + φ]   φ in [0, s), m in [0, Wq)
+     *   Hp = (Ho − 1)·s + kh,  Wp = (Wo − 1)·s + kw (the rows and columns the windows span),  Wq = ⌈Wp / s⌉
+     * </pre>
+     * Then col_b[kk, (i, j)] = xpad[c, i·s + p, j·s + q] = xp[((c·Hp + i·s + p)·s + q mod s)·Wq +
+     * j + ⌊q / s⌋], which runs over consecutive j with unit stride. x[b] starts at xOff.
      */
-    static void padInput(float[] x, int xOff, int inC, int inH, int inW, int pad, int paddedH, int paddedW,
-                         float[] xp) {
-        Arrays.fill(xp, 0, inC * paddedH * paddedW, 0f);
+    static void padInput(float[] x, int xOff, int inC, int inH, int inW, int stride, int pad, int paddedH,
+                         int phaseW, float[] xp) {
+        int rowSize = stride * phaseW;                               // xp floats per padded row r
+        Arrays.fill(xp, 0, inC * paddedH * rowSize, 0f);
         int rowEnd = Math.min(paddedH, pad + inH);                   // one past the last image row in xp
-        int copied = Math.min(paddedW, pad + inW) - pad;             // floats of an image row in xp
-        if (copied <= 0) return;
+        int colEnd = Math.min(inW, stride * phaseW - pad);           // image columns u with v = u + pad < s·Wq
         for (int c = 0; c < inC; c++) {
             for (int r = pad; r < rowEnd; r++) {
                 int from = xOff + (c * inH + r - pad) * inW;          // x[b, c, r − pad, 0]
-                System.arraycopy(x, from, xp, (c * paddedH + r) * paddedW + pad, copied);
-            }
-        }
-    }
-
-    /**
-     * The same columns as {@link #im2col}, straight into {@link VectorGemm}'s B panels of the K × P
-     * matrix col_b (W = {@link VectorGemm#WIDTH}): bp[((t / W)·K + kk)·W + t mod W] = col_b[kk, t],
-     * 0 for t in [P, ⌈P/W⌉·W). This is what {@link VectorGemm#packRows} makes of im2col's rows,
-     * without the rows. Read from the padded input xp of {@link #padInput}, [Ci, Hp, Wp]; written
-     * panel by panel, W floats of one kk after another, so the panel being filled stays in L1.
-     * A panel's positions t cover parts of a few output rows i; each part reads xp with stride s.
-     */
-    static void im2colPanels(float[] xp, int inC, int paddedH, int paddedW, int kH, int kW, int stride,
-                             int outH, int outW, float[] bp) {
-        int width = VectorGemm.WIDTH;
-        int kSize = inC * kH * kW;                                   // K
-        int positions = outH * outW;                                 // P
-        int rowStep = stride * paddedW;                              // xp: output row i → i + 1
-        for (int t0 = 0; t0 < positions; t0 += width) {
-            int tEnd = Math.min(positions, t0 + width);
-            int i0 = t0 / outW, j0 = t0 % outW;                      // (i, j) of t0
-            int dst = (t0 / width) * kSize * width;                  // bp index of (kk = 0, t0)
-            for (int c = 0; c < inC; c++) {
-                for (int p = 0; p < kH; p++) {
-                    for (int q = 0; q < kW; q++) {
-                        int corner = (c * paddedH + p) * paddedW + q;   // xp[c, p, q]: the window of t = 0
-                        int rowEnd = dst + width;                       // bp: the end of kk's W floats
-                        for (int t = t0, i = i0, j = j0; t < tEnd; i++, j = 0) {
-                            int run = Math.min(outW - j, tEnd - t);     // positions left in output row i
-                            int src = corner + i * rowStep + j * stride;
-                            for (int e = 0; e < run; e++) bp[dst + e] = xp[src + e * stride];
-                            dst += run;
-                            t += run;
-                        }
-                        if (dst < rowEnd) Arrays.fill(bp, dst, rowEnd, 0f);   // columns past P
-                        dst = rowEnd;
-                    }
+                int row = (c * paddedH + r) * rowSize;               // xp of (c, r, φ = 0, m = 0)
+                for (int phase = 0; phase < stride; phase++) {
+                    int u = Math.floorMod(phase - pad, stride);       // the first u with (u + pad) mod s = φ
+                    int at = row + phase * phaseW + (u + pad) / stride;
+                    for (; u < colEnd; u += stride) xp[at++] = x[from + u];
                 }
             }
         }
@@ -330,19 +291,18 @@ public final class FastConv {
     /**
      * The same columns as {@link #im2col}, into a flat matrix: col[kk·rowStride + colOff + t] =
      * col_b[kk, t] for t in [0, P). Several samples go side by side in one matrix (colOff = s·P).
-     * Read from the padded input xp of {@link #padInput}, [Ci, Hp, Wp].
+     * Read from xp of {@link #padInput}: one contiguous copy per (kk, output row).
      */
-    static void im2colFlat(float[] xp, int inC, int paddedH, int paddedW, int kH, int kW, int stride,
+    static void im2colFlat(float[] xp, int inC, int paddedH, int phaseW, int kH, int kW, int stride,
                            int outH, int outW, float[] col, int colOff, int rowStride) {
-        int rowStep = stride * paddedW;                              // xp: output row i → i + 1
+        int rowStep = stride * stride * phaseW;                      // xp: output row i → i + 1
         for (int c = 0; c < inC; c++) {
             for (int p = 0; p < kH; p++) {
                 for (int q = 0; q < kW; q++) {
-                    int corner = (c * paddedH + p) * paddedW + q;       // xp[c, p, q]
+                    int corner = ((c * paddedH + p) * stride + q % stride) * phaseW + q / stride;   // (i, j) = 0
                     int row = ((c * kH + p) * kW + q) * rowStride + colOff;   // col[kk, colOff]
                     for (int i = 0; i < outH; i++) {
-                        int src = corner + i * rowStep, dst = row + i * outW;
-                        for (int j = 0; j < outW; j++) col[dst + j] = xp[src + j * stride];
+                        System.arraycopy(xp, corner + i * rowStep, col, row + i * outW, outW);
                     }
                 }
             }

@@ -10,12 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The panel-writing im2col of the fast convolutions against the two-step form it replaces (im2col
- * into rows, then {@link VectorGemm#packRows}), bit for bit, over a sweep of geometries: kernels
+ * The padded, phase-split im2col of backward weights against im2col's rows, and dyᵀ written
+ * straight into the GEMM's B panels against rows + {@link VectorGemm#packRows}, bit for bit; the
+ * im2col over a sweep of geometries: kernels
  * 1–4 (square or not), strides 1–3, padding 0–2, images from the smallest the kernel fits to
  * sizes whose P = Ho·Wo is below, at and past one panel width W, and channels 1–3. The outputs
  * start as NaN, so every float the kernels must write (the zeros of the padding and of the columns
- * past P included) is checked to be written. Then the whole kernels: FastConv's forward and
+ * past Co included) is checked to be written, and nothing outside. Then the whole kernels: FastConv's forward and
  * backward weights with the Vector API against the old composition (rows, then
  * {@link FastGemm#gemmPackedB}), bit for bit, 1 and 3 threads.
  */
@@ -29,6 +30,8 @@ class FastConvPanelsTest {
         int positions() { return outH() * outW(); }
         int paddedH() { return (outH() - 1) * stride + kH; }
         int paddedW() { return (outW() - 1) * stride + kW; }
+        int phaseW() { return Workers.ceilDiv(paddedW(), stride); }
+        int paddedSize() { return inC * paddedH() * stride * phaseW(); }
     }
 
     /** Every geometry of the sweep; the count and the panel edges covered are asserted. */
@@ -66,29 +69,6 @@ class FastConvPanelsTest {
     }
 
     @Example
-    void panelIm2colEqualsRowsPackedIntoPanels() {
-        SplittableRandom rng = new SplittableRandom(11);
-        for (Geometry g : sweep()) {
-            int xOff = 3;                                                  // x[b] not at 0
-            float[] x = random(rng, xOff + g.inC() * g.inH() * g.inW() + 5);
-            float[][] rows = new float[g.kSize()][g.positions()];
-            FastConv.im2col(x, xOff, g.inC(), g.inH(), g.inW(), g.kH(), g.kW(), g.stride(), g.pad(),
-                    g.outH(), g.outW(), rows);
-            int size = VectorGemm.packedBSize(g.positions(), g.kSize());
-            float[] expected = new float[size];
-            VectorGemm.packRows(g.positions(), g.kSize(), rows, expected);
-
-            float[] xp = nans(g.inC() * g.paddedH() * g.paddedW());
-            FastConv.padInput(x, xOff, g.inC(), g.inH(), g.inW(), g.pad(), g.paddedH(), g.paddedW(), xp);
-            float[] bp = nans(size + 7);                                   // past the panels: untouched
-            FastConv.im2colPanels(xp, g.inC(), g.paddedH(), g.paddedW(), g.kH(), g.kW(), g.stride(),
-                    g.outH(), g.outW(), bp);
-            assertArrayEquals(expected, Arrays.copyOf(bp, size), g.toString());
-            for (int i = size; i < bp.length; i++) assertTrue(Float.isNaN(bp[i]), g + " wrote past the panels");
-        }
-    }
-
-    @Example
     void flatIm2colEqualsTheRowsAtItsOffset() {
         SplittableRandom rng = new SplittableRandom(12);
         for (Geometry g : sweep()) {
@@ -97,10 +77,10 @@ class FastConvPanelsTest {
             FastConv.im2col(x, 0, g.inC(), g.inH(), g.inW(), g.kH(), g.kW(), g.stride(), g.pad(),
                     g.outH(), g.outW(), rows);
             int colOff = 2, rowStride = g.positions() + 5;                 // one sample inside a wider matrix
-            float[] xp = new float[g.inC() * g.paddedH() * g.paddedW()];
-            FastConv.padInput(x, 0, g.inC(), g.inH(), g.inW(), g.pad(), g.paddedH(), g.paddedW(), xp);
+            float[] xp = nans(g.paddedSize());
+            FastConv.padInput(x, 0, g.inC(), g.inH(), g.inW(), g.stride(), g.pad(), g.paddedH(), g.phaseW(), xp);
             float[] col = nans(g.kSize() * rowStride);
-            FastConv.im2colFlat(xp, g.inC(), g.paddedH(), g.paddedW(), g.kH(), g.kW(), g.stride(),
+            FastConv.im2colFlat(xp, g.inC(), g.paddedH(), g.phaseW(), g.kH(), g.kW(), g.stride(),
                     g.outH(), g.outW(), col, colOff, rowStride);
             for (int kk = 0; kk < g.kSize(); kk++) {
                 int row = kk * rowStride;
@@ -116,23 +96,30 @@ class FastConvPanelsTest {
     }
 
     @Example
-    void paddedInputHoldsTheImageAndZerosAround() {
-        Geometry g = new Geometry(2, 3, 4, 3, 2, 2, 1);                  // Ho = 2, Wo = 2+1: Hp = 5, Wp = 6
+    void paddedInputHoldsTheImageSplitByPhaseAndZerosAround() {
+        // Ci 2, 3 × 5 image, kernel 3 × 2, stride 2, pad 1: Ho = 2, Wo = 3, Hp = 5, Wp = 6, Wq = 3.
+        Geometry g = new Geometry(2, 3, 5, 3, 2, 2, 1);
         assertEquals(5, g.paddedH());
-        assertEquals(6, g.paddedW());
-        float[] x = new float[1 + 2 * 3 * 4];
-        for (int i = 0; i < x.length; i++) x[i] = i;                     // x[b, c, r, u] = 1 + (c·3 + r)·4 + u
-        float[] xp = nans(2 * 5 * 6);
-        FastConv.padInput(x, 1, 2, 3, 4, 1, 5, 6, xp);
+        assertEquals(3, g.phaseW());
+        float[] x = new float[1 + 2 * 3 * 5];
+        for (int i = 0; i < x.length; i++) x[i] = i;                     // x[b, c, r, u] = 1 + (c·3 + r)·5 + u
+        float[] xp = nans(g.paddedSize());
+        FastConv.padInput(x, 1, 2, 3, 5, 2, 1, 5, 3, xp);
+        // xp[((c·Hp + r)·s + φ)·Wq + m] = xpad[c, r, m·s + φ] = x[b, c, r − 1, m·s + φ − 1]
         for (int c = 0; c < 2; c++) {
             for (int r = 0; r < 5; r++) {
-                for (int u = 0; u < 6; u++) {
-                    int ir = r - 1, iu = u - 1;
-                    float want = ir >= 0 && ir < 3 && iu >= 0 && iu < 4 ? 1 + (c * 3 + ir) * 4 + iu : 0f;
-                    assertEquals(want, xp[(c * 5 + r) * 6 + u], "c " + c + ", r " + r + ", u " + u);
+                for (int phase = 0; phase < 2; phase++) {
+                    for (int m = 0; m < 3; m++) {
+                        int ir = r - 1, iu = m * 2 + phase - 1;
+                        float want = ir >= 0 && ir < 3 && iu >= 0 && iu < 5 ? 1 + (c * 3 + ir) * 5 + iu : 0f;
+                        assertEquals(want, xp[((c * 5 + r) * 2 + phase) * 3 + m],
+                                "c " + c + ", r " + r + ", φ " + phase + ", m " + m);
+                    }
                 }
             }
         }
+        // The row r = 1 of channel 0 by hand: xpad = [0, 1, 2, 3, 4, 5]; even columns, then odd ones.
+        assertArrayEquals(new float[] {0, 2, 4, 1, 3, 5}, Arrays.copyOfRange(xp, 6, 12));
     }
 
     @Example
