@@ -36,8 +36,10 @@ public final class FastConv {
     static final int GEMM_SAMPLES = 16;
 
     private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
+    private static final Scratch PADDED_X = new Scratch();           // x_b with its padding [Ci, Hp, Wp]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
-    private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co]
+    private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co] (scalar twin)
+    private static final Scratch DY_PANELS = new Scratch();          // dyᵀ_g in the GEMM's B panels (Vector API)
     private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P]
     private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, K, Co]
     private static final Scratch PARTIAL_DBIAS = new Scratch();      // [chunks, Co], in double
@@ -56,14 +58,14 @@ public final class FastConv {
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
             int yOff = b * outC * positions;       // y[b, 0, 0, 0]
-            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
-            im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             if (bias != null) {
                 for (int o = 0; o < outC; o++) {
                     int yRow = yOff + o * positions;
                     Arrays.fill(y, yRow, yRow + positions, bias[o]);
                 }
             }
+            float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
+            im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
         });
     }
@@ -110,6 +112,8 @@ public final class FastConv {
         int kSize = inC * kH * kW;
         int positions = outH * outW;
         int wSize = outC * kSize;
+        int paddedH = (outH - 1) * stride + kH;    // Hp: the rows the windows span
+        int phaseW = Workers.ceilDiv((outW - 1) * stride + kW, stride);   // Wq (see padInput)
         int chunks = weightChunks(batch);
         int perChunk = Workers.ceilDiv(batch, chunks);
         long work = (long) batch * outC * kSize * positions;
@@ -127,26 +131,22 @@ public final class FastConv {
                 int samples = Math.min(chunkEnd, b0 + GEMM_SAMPLES) - b0;   // S
                 int length = samples * positions;                         // S·P: the GEMM's summed dimension
                 float[] col = COLUMNS_FLAT.floats(kSize * length);                        // col_g [K, S·P]
-                float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));   // dyᵀ_g rows [S·P][≥ Co]
+                float[] xp = PADDED_X.floats(inC * paddedH * stride * phaseW);                  // x_b padded
                 for (int s = 0; s < samples; s++) {
-                    int b = b0 + s;
-                    int xOff = b * inC * inH * inW;                  // x[b, 0, 0, 0]
-                    int yOff = b * outC * positions;                 // dy[b, 0, 0]
-                    int p0 = s * positions;                          // p of (s, t = 0)
-                    im2colFlat(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col, p0, length);
-                    for (int o = 0; o < outC; o++) {
-                        int yRow = yOff + o * positions;             // dy[b, o, 0]
-                        double acc = 0;
-                        for (int t = 0; t < positions; t++) {
-                            float v = dy[yRow + t];
-                            dyT[p0 + t][o] = v;
-                            acc += v;
-                        }
-                        partialBias[biasOff + o] += acc;
-                    }
+                    int xOff = (b0 + s) * inC * inH * inW;           // x[b, 0, 0, 0]
+                    padInput(x, xOff, inC, inH, inW, stride, pad, paddedH, phaseW, xp);
+                    im2colFlat(xp, inC, paddedH, phaseW, kH, kW, stride, outH, outW, col, s * positions, length);
                 }
-                FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize,
-                        b0 > g * perChunk);
+                boolean add = b0 > g * perChunk;
+                if (workers.vector()) {                              // dyᵀ_g straight into the panels
+                    float[] bp = DY_PANELS.floats(VectorGemm.packedBSize(outC, length));
+                    dyTransposedPanels(dy, b0, samples, outC, positions, bp, partialBias, biasOff);
+                    FastGemm.gemmPanels(inGemm, false, kSize, outC, length, col, 0, bp, partialWT, g * wSize, add);
+                } else {
+                    float[][] dyT = DY_TRANSPOSED.rows(length, FastGemm.rowLength(outC));  // dyᵀ_g rows [S·P][≥ Co]
+                    dyTransposedRows(dy, b0, samples, outC, positions, dyT, partialBias, biasOff);
+                    FastGemm.gemmPackedB(inGemm, false, kSize, outC, length, col, 0, dyT, partialWT, g * wSize, add);
+                }
             }
         });
         // Sum the partials in chunk order, then add into the caller's gradients (dw[o, kk] ↔ dwᵀ[kk, o]).
@@ -171,6 +171,59 @@ public final class FastConv {
     static int weightChunks(int batch) {
         int chunks = Math.min(batch, MAX_WEIGHT_CHUNKS);
         return Workers.ceilDiv(batch, Workers.ceilDiv(batch, chunks));   // no empty chunk
+    }
+
+    /**
+     * dyᵀ_g[s·P + t][o] = dy[b₀ + s, o, t] for s in [0, S), as rows (the scalar twin's packed B);
+     * and bias[biasOff + o] += Σ_t dy[b₀ + s, o, t], summed per sample in double.
+     */
+    static void dyTransposedRows(float[] dy, int b0, int samples, int outC, int positions, float[][] dyT,
+                                 double[] bias, int biasOff) {
+        for (int s = 0; s < samples; s++) {
+            int yOff = (b0 + s) * outC * positions;              // dy[b₀ + s, 0, 0]
+            int l0 = s * positions;                              // l of (s, t = 0)
+            for (int o = 0; o < outC; o++) {
+                int yRow = yOff + o * positions;                 // dy[b₀ + s, o, 0]
+                double acc = 0;
+                for (int t = 0; t < positions; t++) {
+                    float v = dy[yRow + t];
+                    dyT[l0 + t][o] = v;
+                    acc += v;
+                }
+                bias[biasOff + o] += acc;
+            }
+        }
+    }
+
+    /**
+     * The same dyᵀ_g, L = S·P rows by Co columns, straight into {@link VectorGemm}'s B panels
+     * (W = {@link VectorGemm#WIDTH}): bp[((o / W)·L + l)·W + o mod W] = dyᵀ_g[l, o], 0 for the
+     * columns o in [Co, ⌈Co/W⌉·W); the bias sums as in {@link #dyTransposedRows}, in the same order.
+     */
+    static void dyTransposedPanels(float[] dy, int b0, int samples, int outC, int positions, float[] bp,
+                                   double[] bias, int biasOff) {
+        int width = VectorGemm.WIDTH;
+        int length = samples * positions;                        // L
+        for (int s = 0; s < samples; s++) {
+            int yOff = (b0 + s) * outC * positions;              // dy[b₀ + s, 0, 0]
+            int l0 = s * positions;
+            for (int o = 0; o < outC; o++) {
+                int yRow = yOff + o * positions;                 // dy[b₀ + s, o, 0]
+                int at = ((o / width) * length + l0) * width + o % width;   // bp index of (l0, o)
+                double acc = 0;
+                for (int t = 0; t < positions; t++) {
+                    float v = dy[yRow + t];
+                    bp[at + t * width] = v;
+                    acc += v;
+                }
+                bias[biasOff + o] += acc;
+            }
+        }
+        int padded = Workers.ceilDiv(outC, width) * width;
+        for (int o = outC; o < padded; o++) {                    // the last panel's columns past Co
+            int at = (o / width) * length * width + o % width;   // bp index of (0, o)
+            for (int l = 0; l < length; l++) bp[at + l * width] = 0f;
+        }
     }
 
     /**
@@ -206,29 +259,50 @@ public final class FastConv {
     }
 
     /**
+     * The sample's input with its padding written out and its columns split by phase mod s, so that
+     * every run of im2col is a contiguous copy:
+     * <pre>
+     *   xpad[c, r, v] = x[b, c, r − pad, v − pad]  (0 outside the image),  r in [0, Hp), v in [0, Wp)
+     *   xp[((c·Hp + r)·s + φ)·Wq + m] = xpad[c, r, m·s + φ]   φ in [0, s), m in [0, Wq)
+     *   Hp = (Ho − 1)·s + kh,  Wp = (Wo − 1)·s + kw (the rows and columns the windows span),  Wq = ⌈Wp / s⌉
+     * </pre>
+     * Then col_b[kk, (i, j)] = xpad[c, i·s + p, j·s + q] = xp[((c·Hp + i·s + p)·s + q mod s)·Wq +
+     * j + ⌊q / s⌋], which runs over consecutive j with unit stride. x[b] starts at xOff.
+     */
+    static void padInput(float[] x, int xOff, int inC, int inH, int inW, int stride, int pad, int paddedH,
+                         int phaseW, float[] xp) {
+        int rowSize = stride * phaseW;                               // xp floats per padded row r
+        Arrays.fill(xp, 0, inC * paddedH * rowSize, 0f);
+        int rowEnd = Math.min(paddedH, pad + inH);                   // one past the last image row in xp
+        int colEnd = Math.min(inW, stride * phaseW - pad);           // image columns u with v = u + pad < s·Wq
+        for (int c = 0; c < inC; c++) {
+            for (int r = pad; r < rowEnd; r++) {
+                int from = xOff + (c * inH + r - pad) * inW;          // x[b, c, r − pad, 0]
+                int row = (c * paddedH + r) * rowSize;               // xp of (c, r, φ = 0, m = 0)
+                for (int phase = 0; phase < stride; phase++) {
+                    int u = Math.floorMod(phase - pad, stride);       // the first u with (u + pad) mod s = φ
+                    int at = row + phase * phaseW + (u + pad) / stride;
+                    for (; u < colEnd; u += stride) xp[at++] = x[from + u];
+                }
+            }
+        }
+    }
+
+    /**
      * The same columns as {@link #im2col}, into a flat matrix: col[kk·rowStride + colOff + t] =
      * col_b[kk, t] for t in [0, P). Several samples go side by side in one matrix (colOff = s·P).
+     * Read from xp of {@link #padInput}: one contiguous copy per (kk, output row).
      */
-    static void im2colFlat(float[] x, int xOff, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
+    static void im2colFlat(float[] xp, int inC, int paddedH, int phaseW, int kH, int kW, int stride,
                            int outH, int outW, float[] col, int colOff, int rowStride) {
-        int positions = outH * outW;
+        int rowStep = stride * stride * phaseW;                      // xp: output row i → i + 1
         for (int c = 0; c < inC; c++) {
-            int xPlane = xOff + c * inH * inW;                           // x[b, c, 0, 0]
             for (int p = 0; p < kH; p++) {
-                int iStart = firstInside(p, stride, pad, outH);
-                int iEnd = endInside(p, stride, pad, inH, outH, iStart);
                 for (int q = 0; q < kW; q++) {
-                    int jStart = firstInside(q, stride, pad, outW);
-                    int jEnd = endInside(q, stride, pad, inW, outW, jStart);
-                    int row = ((c * kH + p) * kW + q) * rowStride + colOff;  // col[kk, colOff]
-                    Arrays.fill(col, row, row + iStart * outW, 0f);          // rows of padding above
-                    Arrays.fill(col, row + iEnd * outW, row + positions, 0f); // and below
-                    for (int i = iStart; i < iEnd; i++) {
-                        int t0 = row + i * outW;                             // col[kk, colOff + (i, 0)]
-                        int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
-                        Arrays.fill(col, t0, t0 + jStart, 0f);               // padding left
-                        for (int j = jStart; j < jEnd; j++) col[t0 + j] = x[x0 + (j - jStart) * stride];
-                        Arrays.fill(col, t0 + jEnd, t0 + outW, 0f);          // padding right
+                    int corner = ((c * paddedH + p) * stride + q % stride) * phaseW + q / stride;   // (i, j) = 0
+                    int row = ((c * kH + p) * kW + q) * rowStride + colOff;   // col[kk, colOff]
+                    for (int i = 0; i < outH; i++) {
+                        System.arraycopy(xp, corner + i * rowStep, col, row + i * outW, outW);
                     }
                 }
             }

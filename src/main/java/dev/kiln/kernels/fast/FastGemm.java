@@ -97,6 +97,18 @@ public final class FastGemm {
                 tile(i0, i1, j0, j1, n, k, a, aOff, aRowStride, aColStride, bRows, c, cOff, accumulate));
     }
 
+    /**
+     * The same product with op(B) given already in {@link VectorGemm}'s panels: bp holds
+     * {@link VectorGemm#packedBSize}(n, k) floats, bp[((j / W)·K + p)·W + j mod W] = op(B)[p, j],
+     * 0 for j past N. For callers that write their op(B) straight into that layout (the
+     * convolutions' im2col); Vector API path only ({@code workers.vector()}).
+     */
+    static void gemmPanels(Workers workers, boolean transA, int m, int n, int k, float[] a, int aOff, float[] bp,
+                           float[] c, int cOff, boolean accumulate) {
+        if (m == 0 || n == 0) return;
+        vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
+    }
+
     /** The Vector API path: the same tiles, each one {@link VectorGemm#tile} over the packed panels bp. */
     private static void vectorTiles(Workers workers, boolean transA, int m, int n, int k, float[] a, int aOff,
                                     float[] bp, float[] c, int cOff, boolean accumulate) {
