@@ -136,7 +136,7 @@ class FastConvPanelsTest {
                 Arrays.fill(expectedBias, 0.25);
                 FastConv.dyTransposedRows(dy, b0, samples, outC, positions, rows, expectedBias, 2);
                 float[] expected = new float[VectorGemm.packedBSize(outC, length)];
-                VectorGemm.packRows(outC, length, rows, expected);
+                VectorGemm.packRows(Workers.SEQUENTIAL, outC, length, rows, expected);
                 for (int l = 0; l < length; l++) {                     // the rows themselves: dy[b₀ + s, o, t]
                     int s = l / positions, t = l % positions;
                     for (int o = 0; o < outC; o++) {
