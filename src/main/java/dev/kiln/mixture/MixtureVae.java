@@ -231,7 +231,9 @@ public final class MixtureVae {
 
     /**
      * The deterministic pass used for validation and diagnostics: z = mu, each sample decoded by
-     * its most responsible open pot c* = argmax_A y (ties: the lower index).
+     * its most responsible open pot c* = argmax_A y (ties: the lower index). Its tensors are the
+     * layers' own output buffers (see {@link dev.kiln.nn.Layer}): valid until this model's next
+     * {@code evaluate} or {@code forward}; copy what you keep longer.
      *
      * @param logits           y [B, K]
      * @param responsibilities softmax_A(y) [B, K], no bias, no temperature, no noise
