@@ -2,6 +2,7 @@ package dev.kiln.nn;
 
 import dev.kiln.rand.Rng;
 import dev.kiln.tensor.ShapeMismatchException;
+import dev.kiln.tensor.StaleTensorException;
 import dev.kiln.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
@@ -219,5 +220,27 @@ class LayerContractsTest {
         assertEquals("Tanh", new Tanh().describe());
         assertEquals("LeakyReLU(0.2)", new LeakyReLU(0.2f).describe());
         assertEquals(0.2f, new LeakyReLU(0.2f).alpha());
+    }
+
+    /**
+     * A layer's output lives in an array the layer fills again on its next forward
+     * (ReusedBuffer). Feeding a layer its own last output would read x while writing y over it:
+     * the layers refuse it once the new output is handed out, before the kernel reads x.
+     */
+    @Test
+    void aLayerFedItsOwnLastOutputRefusesItInsteadOfReadingWhatItOverwrites() {
+        Rng rng = new Rng(3);
+        List<Layer> layers = List.of(new Linear(4, 4, rng), new Conv2d(2, 2, 3, 1, 1, rng),
+                new ConvTranspose2d(2, 2, 3, 1, 1, 0, rng));
+        List<Tensor> inputs = List.of(Tensor.zeros(2, 4), Tensor.zeros(1, 2, 5, 5), Tensor.zeros(1, 2, 5, 5));
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            Tensor x = inputs.get(i);
+            Tensor y = layer.forward(x);
+            assertArrayEquals(x.shape(), y.shape(), layer.describe() + " keeps the shape here");
+            StaleTensorException e = assertThrows(StaleTensorException.class, () -> layer.forward(y), layer.describe());
+            assertTrue(e.getMessage().contains(layer.describe() + " output"), e.getMessage());
+            assertDoesNotThrow(() -> layer.forward(x), layer.describe() + " takes a fresh input again");
+        }
     }
 }
