@@ -20,7 +20,8 @@ import java.util.Arrays;
  *
  * <p>Parallelism and determinism: forward and backward data run one task per sample (each
  * sample's y_b or dx_b is written by its own task) with single-threaded GEMMs inside; with a batch
- * of one, the GEMM itself runs in parallel instead. Backward weights sums over the batch, so the
+ * of one, the GEMM itself runs in parallel instead. The forward pass with the Vector API runs one
+ * task per group of {@link #FORWARD_SAMPLES} samples instead ({@link #forwardGrouped}). Backward weights sums over the batch, so the
  * batch is cut into a fixed number of chunks that depends on the batch size only
  * ({@link #weightChunks}); each chunk adds into its own partial dw, and the partials are summed in
  * chunk order. No result depends on the number of threads.
@@ -32,10 +33,16 @@ import java.util.Arrays;
 public final class FastConv {
     /** At most this many partial weight gradients in backward weights. */
     static final int MAX_WEIGHT_CHUNKS = 8;
+    /**
+     * Samples side by side in one GEMM of the forward pass (Vector API path): 4 measured fastest
+     * on AVX-512 at batch 32 and 128 (2 and 8 slower; see docs/notes-h8.md).
+     */
+    static final int FORWARD_SAMPLES = 4;
     /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
     static final int GEMM_SAMPLES = 16;
 
     private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
+    private static final Scratch Y_GROUP = new Scratch();            // y_g, flat    [Co, S·P]
     private static final Scratch PADDED_X = new Scratch();           // x_b with its padding [Ci, Hp, Wp]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
     private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co] (scalar twin)
@@ -55,6 +62,10 @@ public final class FastConv {
         long work = (long) batch * outC * kSize * positions;
         Workers perSample = batch > 1 ? workers : workers.sequential();
         Workers inGemm = batch > 1 ? workers.sequential() : workers;
+        if (workers.vector() && batch > 1) {
+            forwardGrouped(workers, batch, inC, inH, inW, outC, kH, kW, stride, pad, outH, outW, x, w, bias, y);
+            return;
+        }
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
             int yOff = b * outC * positions;       // y[b, 0, 0, 0]
@@ -67,6 +78,54 @@ public final class FastConv {
             float[][] col = COLUMNS.rows(kSize, FastGemm.rowLength(positions));
             im2col(x, xOff, inC, inH, inW, kH, kW, stride, pad, outH, outW, col);
             FastGemm.gemmPackedB(inGemm, false, outC, positions, kSize, w, 0, col, y, yOff, bias != null);
+        });
+    }
+
+    /**
+     * The forward pass with {@link #FORWARD_SAMPLES} samples side by side in one GEMM (S samples:
+     * S·P columns), one task per group:
+     * <pre>
+     *   col_g  [K, S·P]   col_g[kk, s·P + t] = col_b[kk, t]   for b = b₀ + s   (as in backward weights)
+     *   y_g    [Co, S·P]  y_g[o, s·P + t] = bias[o] (or 0),  then  y_g += w·col_g     GEMM [Co, K]·[K, S·P]
+     *   y[b₀ + s, o, t] = y_g[o, s·P + t]                                        (one copy per (s, o))
+     * </pre>
+     * Each element of y is the GEMM's sum for its (o, t) started from bias[o], which does not
+     * depend on N or on where the tiles are cut (see {@link VectorGemm}): the same bits as one
+     * GEMM per sample, for any S and any thread count. What it buys: the GEMM's B panels are W
+     * columns wide, and P = 225 (the 15 × 15 layer) fills 8 panels to 225 of 256 columns, S·P = 900
+     * fills 29 to 900 of 928; and w is packed into the tile's A slivers once per group instead of
+     * once per sample. Measured 1.08–1.3× on the ARC model's forward calls (docs/notes-h8.md).
+     */
+    private static void forwardGrouped(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
+                                       int kW, int stride, int pad, int outH, int outW, float[] x, float[] w,
+                                       float[] bias, float[] y) {
+        int kSize = inC * kH * kW;                 // K
+        int positions = outH * outW;               // P
+        int paddedH = (outH - 1) * stride + kH;    // Hp (see padInput)
+        int phaseW = Workers.ceilDiv((outW - 1) * stride + kW, stride);   // Wq
+        int groups = Workers.ceilDiv(batch, FORWARD_SAMPLES);
+        long work = (long) batch * outC * kSize * positions;
+        workers.forEach(groups, work, g -> {
+            int b0 = g * FORWARD_SAMPLES;
+            int samples = Math.min(batch, b0 + FORWARD_SAMPLES) - b0;     // S
+            int length = samples * positions;                           // S·P: the GEMM's N
+            float[] col = COLUMNS_FLAT.floats(kSize * length);          // col_g [K, S·P]
+            float[] xp = PADDED_X.floats(inC * paddedH * stride * phaseW);
+            for (int s = 0; s < samples; s++) {
+                padInput(x, (b0 + s) * inC * inH * inW, inC, inH, inW, stride, pad, paddedH, phaseW, xp);
+                im2colFlat(xp, inC, paddedH, phaseW, kH, kW, stride, outH, outW, col, s * positions, length);
+            }
+            float[] yg = Y_GROUP.floats(outC * length);                 // y_g [Co, S·P]
+            if (bias != null) {
+                for (int o = 0; o < outC; o++) Arrays.fill(yg, o * length, (o + 1) * length, bias[o]);
+            }
+            FastGemm.gemm(workers.sequential(), false, false, outC, length, kSize, w, 0, col, 0, yg, 0, bias != null);
+            for (int s = 0; s < samples; s++) {
+                for (int o = 0; o < outC; o++) {
+                    System.arraycopy(yg, o * length + s * positions,    // y_g[o, s·P]
+                            y, ((b0 + s) * outC + o) * positions, positions);   // y[b₀ + s, o, 0]
+                }
+            }
         });
     }
 
