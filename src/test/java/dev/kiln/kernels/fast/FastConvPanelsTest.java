@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sizes whose P = Ho·Wo is below, at and past one panel width W, and channels 1–3. The outputs
  * start as NaN, so every float the kernels must write (the zeros of the padding and of the columns
  * past Co included) is checked to be written, and nothing outside. Then the whole kernels: FastConv's forward
- * (samples grouped into one GEMM, with and without bias) and backward weights with the Vector API
+ * (samples grouped into one GEMM, with and without bias), backward data (grouped too) and backward
+ * weights with the Vector API
  * against the old composition (rows, then {@link FastGemm#gemmPackedB}, one sample at a time), bit
  * for bit, 1 and 3 threads, batches 1, 4 and 19 (a partial group), K up to two blocks of p.
  */
@@ -156,7 +157,7 @@ class FastConvPanelsTest {
     }
 
     @Example
-    void forwardAndBackwardWeightsEqualTheRowsComposition() {
+    void forwardAndBothBackwardsEqualTheOneSampleComposition() {
         SplittableRandom rng = new SplittableRandom(14);
         int checked = 0;
         for (int threads : new int[] {1, 3}) {
@@ -184,6 +185,12 @@ class FastConvPanelsTest {
                             g + ", batch " + batch + ", no bias");
 
                     float[] dy = random(rng, ySize);
+                    float[] dx = random(rng, x.length);                  // backward data adds into dx
+                    float[] expectedDx = dx.clone();
+                    FastConv.backwardData(workers, batch, g.inC(), g.inH(), g.inW(), outC, g.kH(), g.kW(),
+                            g.stride(), g.pad(), g.outH(), g.outW(), dy, w, dx);
+                    backwardDataBySample(batch, g, outC, dy, w, expectedDx);
+                    assertArrayEquals(expectedDx, dx, g + ", batch " + batch + ", backward data");
                     float[] dw = random(rng, w.length), dbias = random(rng, outC);
                     float[] expectedDw = dw.clone(), expectedDbias = dbias.clone();
                     FastConv.backwardWeights(workers, batch, g.inC(), g.inH(), g.inW(), outC, g.kH(), g.kW(),
@@ -219,6 +226,18 @@ class FastConvPanelsTest {
                     bias != null);
         }
         return y;
+    }
+
+    /** Backward data as it was (and as the scalar twin still is): one GEMM dcol = wᵀ·dy_b per sample, then col2im. */
+    private static void backwardDataBySample(int batch, Geometry g, int outC, float[] dy, float[] w, float[] dx) {
+        int kSize = g.kSize(), positions = g.positions();
+        for (int b = 0; b < batch; b++) {
+            float[] dcol = new float[kSize * positions];
+            FastGemm.gemm(new Workers(1, 0, true), true, false, kSize, positions, outC, w, 0, dy,
+                    b * outC * positions, dcol, 0, false);
+            FastConv.col2imAdd(dcol, 0, positions, g.inC(), g.inH(), g.inW(), g.kH(), g.kW(), g.stride(), g.pad(),
+                    g.outH(), g.outW(), dx, b * g.inC() * g.inH() * g.inW());
+        }
     }
 
     /**
