@@ -22,7 +22,8 @@ import java.util.Arrays;
  * sample's y_b or dx_b is written by its own task) with single-threaded GEMMs inside; with a batch
  * of one, the GEMM itself runs in parallel instead. The forward pass with the Vector API runs one
  * task per group of {@link #FORWARD_SAMPLES} samples instead ({@link #forwardGrouped}), and so
- * does backward data ({@link #backwardDataGrouped}). Backward weights sums over the batch, so the
+ * does backward data ({@link #backwardDataGrouped}); a batch that fits one group runs its GEMM in
+ * parallel. Backward weights sums over the batch, so the
  * batch is cut into a fixed number of chunks that depends on the batch size only
  * ({@link #weightChunks}); each chunk adds into its own partial dw, and the partials are summed in
  * chunk order. No result depends on the number of threads.
@@ -106,7 +107,9 @@ public final class FastConv {
         int phaseW = Workers.ceilDiv((outW - 1) * stride + kW, stride);   // Wq
         int groups = Workers.ceilDiv(batch, FORWARD_SAMPLES);
         long work = (long) batch * outC * kSize * positions;
-        workers.forEach(groups, work, g -> {
+        Workers perGroup = groups > 1 ? workers : workers.sequential();  // a single group: the GEMM in parallel
+        Workers inGemm = groups > 1 ? workers.sequential() : workers;
+        perGroup.forEach(groups, work, g -> {
             int b0 = g * FORWARD_SAMPLES;
             int samples = Math.min(batch, b0 + FORWARD_SAMPLES) - b0;     // S
             int length = samples * positions;                           // S·P: the GEMM's N
@@ -120,7 +123,7 @@ public final class FastConv {
             if (bias != null) {
                 for (int o = 0; o < outC; o++) Arrays.fill(yg, o * length, (o + 1) * length, bias[o]);
             }
-            FastGemm.gemm(workers.sequential(), false, false, outC, length, kSize, w, 0, col, 0, yg, 0, bias != null);
+            FastGemm.gemm(inGemm, false, false, outC, length, kSize, w, 0, col, 0, yg, 0, bias != null);
             for (int s = 0; s < samples; s++) {
                 for (int o = 0; o < outC; o++) {
                     System.arraycopy(yg, o * length + s * positions,    // y_g[o, s·P]
@@ -171,7 +174,9 @@ public final class FastConv {
         int positions = outH * outW;
         int groups = Workers.ceilDiv(batch, FORWARD_SAMPLES);
         long work = (long) batch * outC * kSize * positions;
-        workers.forEach(groups, work, g -> {
+        Workers perGroup = groups > 1 ? workers : workers.sequential();  // a single group: the GEMM in parallel
+        Workers inGemm = groups > 1 ? workers.sequential() : workers;
+        perGroup.forEach(groups, work, g -> {
             int b0 = g * FORWARD_SAMPLES;
             int samples = Math.min(batch, b0 + FORWARD_SAMPLES) - b0;     // S
             int length = samples * positions;                           // S·P: the GEMM's N
@@ -184,7 +189,7 @@ public final class FastConv {
             }
             float[] dcol = DCOL.floats(kSize * length);                 // dcol_g [K, S·P]
             // dcol_g = wᵀ·dy_g: w is stored [Co, K], which is op(A) = wᵀ stored transposed.
-            FastGemm.gemm(workers.sequential(), true, false, kSize, length, outC, w, 0, dyg, 0, dcol, 0, false);
+            FastGemm.gemm(inGemm, true, false, kSize, length, outC, w, 0, dyg, 0, dcol, 0, false);
             for (int s = 0; s < samples; s++) {
                 col2imAdd(dcol, s * positions, length, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx,
                         (b0 + s) * inC * inH * inW);
