@@ -38,7 +38,7 @@ public final class FastConv {
     /**
      * Samples side by side in one GEMM of the forward pass and of backward data (Vector API path):
      * 4 measured fastest on AVX-512 at batch 32 and 128 (2 a little slower, 8 slower at batch 32,
-     * where it leaves 4 tasks; see docs/notes-h8.md).
+     * where it leaves 4 tasks; see docs/conv-and-memory.md, section 5).
      */
     static final int FORWARD_SAMPLES = 4;
     /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
@@ -97,7 +97,7 @@ public final class FastConv {
      * GEMM per sample, for any S and any thread count. What it buys: fewer, longer GEMMs, with w
      * packed into the tile's A slivers once per group instead of once per sample, and fewer
      * partly empty B panels (W columns wide: P = 225 fills 8 panels to 225 of 256 columns, S·P = 900
-     * fills 29 to 900 of 928). Measured on AVX-512 (docs/notes-h8.md): 1.06–1.37× on the ARC
+     * fills 29 to 900 of 928). Measured on AVX-512 (docs/conv-and-memory.md, section 5): 1.06–1.37× on the ARC
      * model's 15 × 15 → 8 × 8 layer (P = 64), neutral on its 30 × 30 → 15 × 15 layer (P = 225).
      */
     private static void forwardGrouped(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
