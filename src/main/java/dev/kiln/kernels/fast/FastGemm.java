@@ -47,6 +47,10 @@ public final class FastGemm {
     /** Values of p per block of the transposing pack. */
     static final int PACK_BLOCK = 64;
 
+    /** The most rows of op(A) for which the product may be computed transposed ({@link #transposesTheProduct}). */
+    static final int SMALL_M = 64;
+
+    private static final Scratch TRANSPOSED_C = new Scratch();  // Cᵀ: [N][M], on the calling thread (Vector API)
     private static final Scratch PACKED_B = new Scratch();   // bRows: [K][≥ N], on the calling thread (scalar twin)
     private static final Scratch PACKED_PANELS = new Scratch();  // B in W-wide panels, on the calling thread (Vector API)
     private static final Scratch TILE_ACC = new Scratch();   // acc:   [MC][≥ N], on the tile's thread (scalar twin)
@@ -59,6 +63,10 @@ public final class FastGemm {
                             float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, boolean accumulate) {
         if (m == 0 || n == 0) return;
         if (workers.vector()) {                                      // B straight into the micro-kernel's panels
+            if (transposesTheProduct(transB, m, n, k)) {
+                gemmTransposed(workers, transA, transB, m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+                return;
+            }
             float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(n, k));
             VectorGemm.packB(workers, transB, n, k, b, bOff, bp);
             vectorTiles(workers, transA, m, n, k, a, aOff, bp, c, cOff, accumulate);
@@ -67,6 +75,51 @@ public final class FastGemm {
         float[][] bRows = PACKED_B.rows(k, rowLength(n));
         packB(transB, n, k, b, bOff, bRows);
         gemmPackedB(workers, transA, m, n, k, a, aOff, bRows, c, cOff, accumulate);
+    }
+
+    /**
+     * Whether the Vector API path computes Cᵀ = op(B)ᵀ·op(A)ᵀ instead (see {@link #gemmTransposed}):
+     * when op(A) has few rows, packing op(B) (K·N floats, a transposing copy for transB) costs more
+     * than packing op(A) as the other operand and transposing C in and out (K·M + 2·M·N floats).
+     * For a Linear 4096→256 layer at batch 32 (M = 32, N = 256, K = 4096): 147 Ki against 1 Mi.
+     * Only for transB (a Linear's x·Wᵀ), where op(B)ᵀ is then B row-major and its slivers are
+     * packed along memory; for B stored [K, N] the swapped A' is read at stride N, six floats per
+     * p, and the product got slower (measured, docs/notes-h7.md: 0.79 → 1.06 ms at M = 32,
+     * N = 4096, K = 256), so that case keeps the direct product.
+     */
+    static boolean transposesTheProduct(boolean transB, int m, int n, int k) {
+        return transB && m <= SMALL_M && (long) m * (k + 2L * n) < (long) n * k;
+    }
+
+    /**
+     * C = op(A)·op(B) (+ C) computed as Cᵀ[N, M] = op(B)ᵀ·op(A)ᵀ (+ Cᵀ) in a scratch array, then
+     * transposed into C. Every element is the same sum as in the direct product, term for term in
+     * the same order (blocks of {@link #KC}, p ascending, one fma per term, and fma(x, y, s) =
+     * fma(y, x, s) exactly): the same bits, only the operands' roles swapped. The big operand
+     * (op(B), e.g. a 4096×256 weight) is then read by {@link VectorGemm#tile}'s A-sliver pack, once,
+     * into L1-sized slivers, instead of being copied whole into panels first.
+     *
+     * <p>Roles: A' = op(B)ᵀ, [N, K]: B stored [K, N] is A' stored transposed, B stored [N, K]
+     * (transB) is A' row-major. op(B') = op(A)ᵀ, [K, M]: A stored [M, K] is B' stored [N', K]
+     * (transposed), A stored [K, M] (transA) is B' row-major.
+     */
+    private static void gemmTransposed(Workers workers, boolean transA, boolean transB, int m, int n, int k,
+                                       float[] a, int aOff, float[] b, int bOff, float[] c, int cOff,
+                                       boolean accumulate) {
+        float[] ct = TRANSPOSED_C.floats(n * m);                    // Cᵀ: [N, M], ct[j·M + i] = C[i, j]
+        if (accumulate) {
+            for (int i = 0; i < m; i++) {
+                int cRow = cOff + i * n;                             // C[i, 0]
+                for (int j = 0; j < n; j++) ct[j * m + i] = c[cRow + j];
+            }
+        }
+        float[] bp = PACKED_PANELS.floats(VectorGemm.packedBSize(m, k));
+        VectorGemm.packB(workers, !transA, m, k, a, aOff, bp);      // op(B') = op(A)ᵀ into panels
+        vectorTiles(workers, !transB, n, m, k, b, bOff, bp, ct, 0, accumulate);
+        for (int i = 0; i < m; i++) {
+            int cRow = cOff + i * n;                                 // C[i, 0]
+            for (int j = 0; j < n; j++) c[cRow + j] = ct[j * m + i];
+        }
     }
 
     /**
