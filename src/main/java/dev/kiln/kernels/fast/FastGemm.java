@@ -84,7 +84,7 @@ public final class FastGemm {
      * For a Linear 4096→256 layer at batch 32 (M = 32, N = 256, K = 4096): 147 Ki against 1 Mi.
      * Only for transB (a Linear's x·Wᵀ), where op(B)ᵀ is then B row-major and its slivers are
      * packed along memory; for B stored [K, N] the swapped A' is read at stride N, six floats per
-     * p, and the product got slower (measured, docs/notes-h7.md: 0.79 → 1.06 ms at M = 32,
+     * p, and the product got slower (measured, docs/performance.md "Fifth pass": 0.79 → 1.06 ms at M = 32,
      * N = 4096, K = 256), so that case keeps the direct product.
      */
     static boolean transposesTheProduct(boolean transB, int m, int n, int k) {
