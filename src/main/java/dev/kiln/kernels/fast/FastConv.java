@@ -20,10 +20,7 @@ import java.util.Arrays;
  *
  * <p>Parallelism and determinism: forward and backward data run one task per sample (each
  * sample's y_b or dx_b is written by its own task) with single-threaded GEMMs inside; with a batch
- * of one, the GEMM itself runs in parallel instead. The forward pass with the Vector API runs one
- * task per group of {@link #FORWARD_SAMPLES} samples instead ({@link #forwardGrouped}), and so
- * does backward data ({@link #backwardDataGrouped}); a batch that fits one group runs its GEMM in
- * parallel. Backward weights sums over the batch, so the
+ * of one, the GEMM itself runs in parallel instead. Backward weights sums over the batch, so the
  * batch is cut into a fixed number of chunks that depends on the batch size only
  * ({@link #weightChunks}); each chunk adds into its own partial dw, and the partials are summed in
  * chunk order. No result depends on the number of threads.
@@ -35,22 +32,15 @@ import java.util.Arrays;
 public final class FastConv {
     /** At most this many partial weight gradients in backward weights. */
     static final int MAX_WEIGHT_CHUNKS = 8;
-    /**
-     * Samples side by side in one GEMM of the forward pass and of backward data (Vector API path):
-     * 4 measured fastest on AVX-512 at batch 32 and 128 (2 a little slower, 8 slower at batch 32,
-     * where it leaves 4 tasks; see docs/conv-and-memory.md, section 5).
-     */
-    static final int FORWARD_SAMPLES = 4;
     /** At most this many samples side by side in one GEMM of backward weights (16: batch 128 in 8 chunks). */
     static final int GEMM_SAMPLES = 16;
 
     private static final Scratch COLUMNS = new Scratch();            // col_b rows   [K][≥ P]
-    private static final Scratch Y_GROUP = new Scratch();            // y_g or dy_g, flat [Co, S·P]
     private static final Scratch PADDED_X = new Scratch();           // x_b with its padding [Ci, Hp, Wp]
     private static final Scratch COLUMNS_FLAT = new Scratch();       // col_g, flat  [K, S·P]
     private static final Scratch DY_TRANSPOSED = new Scratch();      // dyᵀ_g rows   [S·P][≥ Co] (scalar twin)
     private static final Scratch DY_PANELS = new Scratch();          // dyᵀ_g in the GEMM's B panels (Vector API)
-    private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P] or [K, S·P]
+    private static final Scratch DCOL = new Scratch();               // dcol, flat    [K, P]
     private static final Scratch PARTIAL_DW = new Scratch();         // [chunks, K, Co]
     private static final Scratch PARTIAL_DBIAS = new Scratch();      // [chunks, Co], in double
 
@@ -65,10 +55,6 @@ public final class FastConv {
         long work = (long) batch * outC * kSize * positions;
         Workers perSample = batch > 1 ? workers : workers.sequential();
         Workers inGemm = batch > 1 ? workers.sequential() : workers;
-        if (workers.vector() && batch > 1) {
-            forwardGrouped(workers, batch, inC, inH, inW, outC, kH, kW, stride, pad, outH, outW, x, w, bias, y);
-            return;
-        }
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;        // x[b, 0, 0, 0]
             int yOff = b * outC * positions;       // y[b, 0, 0, 0]
@@ -84,57 +70,6 @@ public final class FastConv {
         });
     }
 
-    /**
-     * The forward pass with {@link #FORWARD_SAMPLES} samples side by side in one GEMM (S samples:
-     * S·P columns), one task per group:
-     * <pre>
-     *   col_g  [K, S·P]   col_g[kk, s·P + t] = col_b[kk, t]   for b = b₀ + s   (as in backward weights)
-     *   y_g    [Co, S·P]  y_g[o, s·P + t] = bias[o] (or 0),  then  y_g += w·col_g     GEMM [Co, K]·[K, S·P]
-     *   y[b₀ + s, o, t] = y_g[o, s·P + t]                                        (one copy per (s, o))
-     * </pre>
-     * Each element of y is the GEMM's sum for its (o, t) started from bias[o], which does not
-     * depend on N or on where the tiles are cut (see {@link VectorGemm}): the same bits as one
-     * GEMM per sample, for any S and any thread count. What it buys: fewer, longer GEMMs, with w
-     * packed into the tile's A slivers once per group instead of once per sample, and fewer
-     * partly empty B panels (W columns wide: P = 225 fills 8 panels to 225 of 256 columns, S·P = 900
-     * fills 29 to 900 of 928). Measured on AVX-512 (docs/conv-and-memory.md, section 5): 1.06–1.37× on the ARC
-     * model's 15 × 15 → 8 × 8 layer (P = 64), neutral on its 30 × 30 → 15 × 15 layer (P = 225).
-     */
-    private static void forwardGrouped(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
-                                       int kW, int stride, int pad, int outH, int outW, float[] x, float[] w,
-                                       float[] bias, float[] y) {
-        int kSize = inC * kH * kW;                 // K
-        int positions = outH * outW;               // P
-        int paddedH = (outH - 1) * stride + kH;    // Hp (see padInput)
-        int phaseW = Workers.ceilDiv((outW - 1) * stride + kW, stride);   // Wq
-        int groups = Workers.ceilDiv(batch, FORWARD_SAMPLES);
-        long work = (long) batch * outC * kSize * positions;
-        Workers perGroup = groups > 1 ? workers : workers.sequential();  // a single group: the GEMM in parallel
-        Workers inGemm = groups > 1 ? workers.sequential() : workers;
-        perGroup.forEach(groups, work, g -> {
-            int b0 = g * FORWARD_SAMPLES;
-            int samples = Math.min(batch, b0 + FORWARD_SAMPLES) - b0;     // S
-            int length = samples * positions;                           // S·P: the GEMM's N
-            float[] col = COLUMNS_FLAT.floats(kSize * length);          // col_g [K, S·P]
-            float[] xp = PADDED_X.floats(inC * paddedH * stride * phaseW);
-            for (int s = 0; s < samples; s++) {
-                padInput(x, (b0 + s) * inC * inH * inW, inC, inH, inW, stride, pad, paddedH, phaseW, xp);
-                im2colFlat(xp, inC, paddedH, phaseW, kH, kW, stride, outH, outW, col, s * positions, length);
-            }
-            float[] yg = Y_GROUP.floats(outC * length);                 // y_g [Co, S·P]
-            if (bias != null) {
-                for (int o = 0; o < outC; o++) Arrays.fill(yg, o * length, (o + 1) * length, bias[o]);
-            }
-            FastGemm.gemm(inGemm, false, false, outC, length, kSize, w, 0, col, 0, yg, 0, bias != null);
-            for (int s = 0; s < samples; s++) {
-                for (int o = 0; o < outC; o++) {
-                    System.arraycopy(yg, o * length + s * positions,    // y_g[o, s·P]
-                            y, ((b0 + s) * outC + o) * positions, positions);   // y[b₀ + s, o, 0]
-                }
-            }
-        });
-    }
-
     /** dx += convᵀ(dy, w). See {@link dev.kiln.kernels.Conv#backwardData}. */
     public static void backwardData(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
                                     int kW, int stride, int pad, int outH, int outW, float[] dy, float[] w,
@@ -144,58 +79,13 @@ public final class FastConv {
         long work = (long) batch * outC * kSize * positions;
         Workers perSample = batch > 1 ? workers : workers.sequential();
         Workers inGemm = batch > 1 ? workers.sequential() : workers;
-        if (workers.vector() && batch > 1) {
-            backwardDataGrouped(workers, batch, inC, inH, inW, outC, kH, kW, stride, pad, outH, outW, dy, w, dx);
-            return;
-        }
         perSample.forEach(batch, work, b -> {
             int xOff = b * inC * inH * inW;
             int yOff = b * outC * positions;
             float[] dcol = DCOL.floats(kSize * positions);                       // [K, P]
             // dcol = wᵀ·dy_b: w is stored [Co, K], which is op(A) = wᵀ stored transposed.
             FastGemm.gemm(inGemm, true, false, kSize, positions, outC, w, 0, dy, yOff, dcol, 0, false);
-            col2imAdd(dcol, 0, positions, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx, xOff);
-        });
-    }
-
-    /**
-     * Backward data with {@link #FORWARD_SAMPLES} samples side by side in one GEMM, one task per
-     * group, as {@link #forwardGrouped}:
-     * <pre>
-     *   dy_g   [Co, S·P]  dy_g[o, s·P + t] = dy[b₀ + s, o, t]                    (one copy per (s, o))
-     *   dcol_g [K, S·P] = wᵀ·dy_g                                                GEMM [K, Co]·[Co, S·P]
-     *   dx_b += col2im(dcol_g[:, s·P .. (s + 1)·P))                              per sample, as before
-     * </pre>
-     * Each dcol element is the GEMM's sum for its (kk, t), whatever N: the same bits as one GEMM
-     * per sample, for any S and any thread count; col2im adds in the same order.
-     */
-    private static void backwardDataGrouped(Workers workers, int batch, int inC, int inH, int inW, int outC, int kH,
-                                            int kW, int stride, int pad, int outH, int outW, float[] dy, float[] w,
-                                            float[] dx) {
-        int kSize = inC * kH * kW;
-        int positions = outH * outW;
-        int groups = Workers.ceilDiv(batch, FORWARD_SAMPLES);
-        long work = (long) batch * outC * kSize * positions;
-        Workers perGroup = groups > 1 ? workers : workers.sequential();  // a single group: the GEMM in parallel
-        Workers inGemm = groups > 1 ? workers.sequential() : workers;
-        perGroup.forEach(groups, work, g -> {
-            int b0 = g * FORWARD_SAMPLES;
-            int samples = Math.min(batch, b0 + FORWARD_SAMPLES) - b0;     // S
-            int length = samples * positions;                           // S·P: the GEMM's N
-            float[] dyg = Y_GROUP.floats(outC * length);                // dy_g [Co, S·P]
-            for (int s = 0; s < samples; s++) {
-                for (int o = 0; o < outC; o++) {
-                    System.arraycopy(dy, ((b0 + s) * outC + o) * positions,       // dy[b₀ + s, o, 0]
-                            dyg, o * length + s * positions, positions);          // dy_g[o, s·P]
-                }
-            }
-            float[] dcol = DCOL.floats(kSize * length);                 // dcol_g [K, S·P]
-            // dcol_g = wᵀ·dy_g: w is stored [Co, K], which is op(A) = wᵀ stored transposed.
-            FastGemm.gemm(inGemm, true, false, kSize, length, outC, w, 0, dyg, 0, dcol, 0, false);
-            for (int s = 0; s < samples; s++) {
-                col2imAdd(dcol, s * positions, length, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx,
-                        (b0 + s) * inC * inH * inW);
-            }
+            col2imAdd(dcol, inC, inH, inW, kH, kW, stride, pad, outH, outW, dx, xOff);
         });
     }
 
@@ -421,12 +311,12 @@ public final class FastConv {
 
     /**
      * dx[b, c, i·s − pad + p, j·s − pad + q] += dcol[kk, t] for every (kk, t) whose position lies
-     * inside the image: the adjoint of {@link #im2col}, over the same rectangles. dcol[kk, t] is
-     * at dcolOff + kk·rowStride + t (rowStride ≥ P: one sample of several side by side); x[b]
-     * starts at xOff.
+     * inside the image: the adjoint of {@link #im2col}, over the same rectangles. dcol is flat
+     * [K, P]; x[b] starts at xOff.
      */
-    static void col2imAdd(float[] dcol, int dcolOff, int rowStride, int inC, int inH, int inW, int kH, int kW,
-                          int stride, int pad, int outH, int outW, float[] dx, int xOff) {
+    static void col2imAdd(float[] dcol, int inC, int inH, int inW, int kH, int kW, int stride, int pad,
+                          int outH, int outW, float[] dx, int xOff) {
+        int positions = outH * outW;
         for (int c = 0; c < inC; c++) {
             int xPlane = xOff + c * inH * inW;
             for (int p = 0; p < kH; p++) {
@@ -435,7 +325,7 @@ public final class FastConv {
                 for (int q = 0; q < kW; q++) {
                     int jStart = firstInside(q, stride, pad, outW);
                     int jEnd = endInside(q, stride, pad, inW, outW, jStart);
-                    int dcolRow = dcolOff + ((c * kH + p) * kW + q) * rowStride;   // dcol[kk, 0]
+                    int dcolRow = ((c * kH + p) * kW + q) * positions;   // dcol[kk, 0]
                     for (int i = iStart; i < iEnd; i++) {
                         int t0 = dcolRow + i * outW;
                         int x0 = xPlane + (i * stride - pad + p) * inW + jStart * stride - pad + q;
