@@ -146,11 +146,16 @@ class BackendFormulaProperties {
                         total += dy[i];
                         totalAbs += Math.abs(dy[i]);
                     }
-                    close(be, "logSumExp", b * inner + s, outLse[b * inner + s], l, Math.abs(max) + (l - max));
+                    // lse = max + log(s), s = Σ exp(x − max) ∈ [1, C] summed in float: s's rounding
+                    // error, up to C·2⁻²⁴·s, reaches log(s) as C·2⁻²⁴ whatever the size of lse, so a
+                    // result near 0 (max ≈ −log s) needs that absolute term beside the relative one.
+                    close(be, "logSumExp", b * inner + s, outLse[b * inner + s], l,
+                            Math.abs(max) + (l - max) + (classes + 1) * 0x1p-24 / Tolerances.F32_REL);
                     for (int c = 0; c < classes; c++) {
                         int i = at(b, c, s, classes, inner);
                         close(be, "softmax", i, softmax[i], p[i], p[i] + Float.MIN_NORMAL);
-                        close(be, "logSoftmax", i, logSoftmax[i], x[i] - l, Math.abs(x[i]) + Math.abs(l));
+                        close(be, "logSoftmax", i, logSoftmax[i], x[i] - l,          // x − lse: lse's absolute term too
+                                Math.abs(x[i]) + Math.abs(l) + (classes + 1) * 0x1p-24 / Tolerances.F32_REL);
                         close(be, "softmaxBackward", i, dxSoftmax[i], dx0[i] + y[i] * (dy[i] - dot),
                                 Math.abs(dx0[i]) + y[i] * (Math.abs(dy[i]) + dotAbs));
                         double py = Math.exp(logY[i]);
